@@ -1,3 +1,5 @@
+// tsyringe checks for the Reflect metadata API when it is imported.
+import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { container as globalContainer } from "tsyringe";

@@ -2,8 +2,9 @@
 // we use it only with tokens and factories (no decorators, no emitted metadata).
 import "reflect-metadata";
 import { type DependencyContainer, instanceCachingFactory, type InjectionToken, container as rootContainer } from "tsyringe";
+import { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
 import { FlavorRegistry } from "./flavor-registry.js";
-import type { IntegrationRegistry } from "./integration-registry.js";
+import { IntegrationRegistry } from "./integration-registry.js";
 import { consoleLogger, type Logger } from "./logger.js";
 
 /** An injection token that carries the type it resolves to. */
@@ -24,13 +25,25 @@ export interface FlavorstackContainerOptions {
 }
 
 /**
- * A child container for one client or stack, with its own flavor registry and
- * logger. Library code never registers anything in the global container.
+ * A child container for one client or stack, with its own flavor and
+ * integration registries (holding the built-in flavors) and logger. Library
+ * code never registers anything in the global container.
  */
 export function createFlavorstackContainer(options: FlavorstackContainerOptions = {}): DependencyContainer {
   const container = (options.parent ?? rootContainer).createChildContainer();
   container.register(LoggerToken, { useValue: options.logger ?? consoleLogger });
-  container.register(FlavorRegistryToken, { useFactory: instanceCachingFactory(() => new FlavorRegistry()) });
+  container.register(FlavorRegistryToken, {
+    useFactory: instanceCachingFactory(() => {
+      const registry = new FlavorRegistry();
+      for (const flavor of builtinFlavors) registry.register(flavor);
+      return registry;
+    }),
+  });
+  container.register(IntegrationRegistryToken, {
+    useFactory: instanceCachingFactory(
+      (scope) => new IntegrationRegistry(scope, scope.resolve(LoggerToken), [builtinIntegration]),
+    ),
+  });
   return container;
 }
 

@@ -120,9 +120,14 @@ export function defineFlavor<
 /** One line per issue: `  - field.path: message`. Values are never echoed, so secrets stay out. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "(config)";
-      return `  - ${where}: ${issue.message}`;
+    .flatMap((issue) => {
+      const where = issue.path.map(String);
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map(
+          (key) => `  - ${[...where, key].join(".")}: unknown field; check its spelling or remove it`,
+        );
+      }
+      return [`  - ${where.length > 0 ? where.join(".") : "(config)"}: ${issue.message}`];
     })
     .join("\n");
 }

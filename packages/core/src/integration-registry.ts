@@ -20,9 +20,11 @@ export class IntegrationRegistry {
   readonly #container: DependencyContainer;
   readonly #logger: Logger;
 
-  constructor(container: DependencyContainer, logger: Logger) {
+  /** `preregistered`: integrations whose flavors the container's flavor registry already holds. */
+  constructor(container: DependencyContainer, logger: Logger, preregistered: readonly Integration[] = []) {
     this.#container = container;
     this.#logger = logger;
+    for (const integration of preregistered) this.#integrations.set(integration.name, integration);
   }
 
   async register(integration: Integration): Promise<void> {

@@ -1,0 +1,214 @@
+import { availableParallelism } from "node:os";
+import zlib from "node:zlib";
+import { BuildContextError } from "./errors.js";
+
+/** Where {@link ParallelGzip} writes its output, in order. */
+export interface GzipOutput {
+  write(chunk: Buffer): void;
+  /** True while the consumer wants no more data. */
+  readonly blocked: boolean;
+  /** Resolves when no longer blocked; rejects if the consumer failed. */
+  whenUnblocked(): Promise<void>;
+}
+
+export interface ParallelGzipOptions {
+  /** zlib level 0–9; default 1. */
+  level?: number;
+  /** Uncompressed bytes per block; default 1 MiB. */
+  blockSize?: number;
+  /** Blocks compressed at once; default from the cores and UV_THREADPOOL_SIZE. */
+  concurrency?: number;
+}
+
+const WINDOW = 32 * 1024;
+const DEFAULT_BLOCK_SIZE = 1024 * 1024;
+const GZIP_OS_UNIX = 3;
+
+/**
+ * Blocks deflated at once: one more than the cores (to hide the main
+ * thread's hand-over), but one libuv thread left for file reads.
+ */
+function defaultConcurrency(): number {
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism() + 1, poolSize - 1));
+}
+
+/**
+ * A gzip encoder that compresses on libuv's thread pool, like pigz: the input
+ * is cut into blocks, each block is raw-deflated asynchronously with the
+ * previous 32 KiB as its dictionary and sync-flushed (the last one finished),
+ * and the blocks are written in order behind one gzip header (no name,
+ * mtime 0) and before one trailer (CRC32 of the whole input, size mod 2^32).
+ * The result is a single valid gzip member, byte-identical for the same input
+ * and options.
+ *
+ * Memory stays bounded: at most `concurrency` blocks are in flight;
+ * {@link ready} turns false beyond that, or while the output is blocked.
+ */
+export class ParallelGzip {
+  private readonly level: number;
+  private readonly blockSize: number;
+  private readonly concurrency: number;
+  private readonly chunkSize: number;
+  private readonly free: Buffer[] = [];
+  private readonly done = new Map<number, Buffer>();
+  private readonly waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private block: Buffer;
+  private fill = 0;
+  private nextId = 0;
+  private nextOut = 0;
+  private pending = 0;
+  private crc = 0;
+  private size = 0;
+  private dictionary: Buffer | undefined;
+  private error: unknown;
+  private ended = false;
+
+  constructor(
+    private readonly output: GzipOutput,
+    options: ParallelGzipOptions = {},
+  ) {
+    const level = options.level ?? 1;
+    if (!Number.isInteger(level) || level < 0 || level > 9) {
+      throw new BuildContextError(`Invalid gzip level ${level}: use an integer from 0 (none) to 9 (best).`);
+    }
+    this.level = level;
+    this.blockSize = Math.max(WINDOW, options.blockSize ?? DEFAULT_BLOCK_SIZE);
+    this.concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
+    // room for the whole deflated block (deflateBound plus the flush marker)
+    this.chunkSize = this.blockSize + (this.blockSize >> 10) + 1024;
+    this.block = Buffer.allocUnsafe(this.blockSize);
+    const xfl = level === 9 ? 2 : level <= 1 ? 4 : 0;
+    output.write(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, GZIP_OS_UNIX]));
+  }
+
+  /** Whether more input is welcome now. */
+  get ready(): boolean {
+    return this.error === undefined && this.pending < this.concurrency && !this.output.blocked;
+  }
+
+  /** Resolves when {@link ready}; rejects once compression or output failed. */
+  whenReady(): Promise<void> {
+    if (this.error !== undefined) return Promise.reject(this.error);
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (this.output.blocked) this.watchOutput();
+    });
+  }
+
+  /** Adds input (copied; the caller may reuse `chunk`). Never blocks. */
+  write(chunk: Uint8Array): void {
+    if (this.ended) throw new Error("ParallelGzip: write after end");
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(this.blockSize - this.fill, chunk.length - offset);
+      this.block.set(n === chunk.length ? chunk : chunk.subarray(offset, offset + n), this.fill);
+      this.fill += n;
+      offset += n;
+      if (this.fill === this.blockSize) this.submit(false);
+    }
+  }
+
+  /** Compresses what is left and writes the trailer; resolves when all is written. */
+  async end(): Promise<void> {
+    if (this.ended) throw new Error("ParallelGzip: end called twice");
+    this.submit(true);
+    this.ended = true;
+    while (this.pending > 0) {
+      if (this.error !== undefined) throw this.error;
+      await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    }
+    if (this.error !== undefined) throw this.error;
+    const trailer = Buffer.allocUnsafe(8);
+    trailer.writeUInt32LE(this.crc >>> 0, 0);
+    trailer.writeUInt32LE(this.size >>> 0, 4);
+    this.output.write(trailer);
+  }
+
+  private submit(final: boolean): void {
+    const id = this.nextId++;
+    const buffer = this.block;
+    const input = buffer.subarray(0, this.fill);
+    this.crc = zlib.crc32(input, this.crc);
+    this.size = (this.size + input.length) % 0x1_0000_0000;
+    const dictionary = this.dictionary;
+    if (!final) this.dictionary = Buffer.from(input.subarray(input.length - WINDOW));
+    this.block = this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
+    this.fill = 0;
+    this.pending++;
+    zlib.deflateRaw(
+      input,
+      {
+        level: this.level,
+        chunkSize: this.chunkSize,
+        finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+        ...(dictionary ? { dictionary } : {}),
+      },
+      (error, result) => {
+        if (this.free.length <= this.concurrency) this.free.push(buffer);
+        if (error) {
+          this.fail(error);
+          return;
+        }
+        this.done.set(id, result);
+        this.flushInOrder();
+      },
+    );
+  }
+
+  private flushInOrder(): void {
+    if (this.error !== undefined) return;
+    for (;;) {
+      const result = this.done.get(this.nextOut);
+      if (result === undefined) break;
+      this.done.delete(this.nextOut);
+      this.nextOut++;
+      this.pending--;
+      try {
+        this.output.write(result);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+    this.notify();
+  }
+
+  private watching = false;
+
+  private watchOutput(): void {
+    if (this.watching) return;
+    this.watching = true;
+    this.output.whenUnblocked().then(
+      () => {
+        this.watching = false;
+        this.notify();
+      },
+      (error: unknown) => {
+        this.watching = false;
+        this.fail(error);
+      },
+    );
+  }
+
+  private notify(): void {
+    if (this.waiters.length === 0) return;
+    if (this.ended) {
+      // end() waits for all blocks, whatever the output's state
+      for (const waiter of this.waiters.splice(0)) waiter.resolve();
+      return;
+    }
+    if (this.output.blocked) {
+      this.watchOutput();
+      return;
+    }
+    if (this.ready) for (const waiter of this.waiters.splice(0)) waiter.resolve();
+  }
+
+  private fail(error: unknown): void {
+    if (this.error === undefined) this.error = error ?? new Error("gzip failed");
+    this.done.clear();
+    for (const waiter of this.waiters.splice(0)) waiter.reject(this.error);
+  }
+}
