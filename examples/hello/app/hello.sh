@@ -1,0 +1,3 @@
+#!/bin/sh
+cat /app/hello.txt
+cat /built.txt
