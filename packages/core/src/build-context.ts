@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
-import { type Dirent, closeSync, constants as fsConstants, fstatSync, openSync, readSync } from "node:fs";
-import { open, readdir, readFile, readlink, stat } from "node:fs/promises";
+import { type Dirent, closeSync, constants as fsConstants, fstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
@@ -69,6 +69,9 @@ interface Prepared {
   hasDockerignore: boolean;
 }
 
+type TarHeader = Parameters<tar.Pack["entry"]>[0];
+type TarEntrySink = ReturnType<tar.Pack["entry"]>;
+
 const WARN_SIZE = 50 * 1024 * 1024;
 const SMALL_FILE = 1024 * 1024;
 const READ_CHUNK = 1024 * 1024;
@@ -76,6 +79,9 @@ const READ_CHUNK = 1024 * 1024;
 const BATCH_ENTRIES = 64;
 const BATCH_BYTES = 1024 * 1024;
 const PLAIN_COALESCE = 64 * 1024;
+/** Read buffers are carved from recycled arenas of this size. */
+const ARENA_SIZE = 1024 * 1024;
+const FREE_ARENAS = 8;
 const EPOCH = new Date(0);
 const OPEN_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
 
@@ -95,7 +101,8 @@ const OPEN_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O
  * followed; sockets, FIFOs and devices are skipped with a warning.
  */
 export class BuildContext {
-  private readonly root: string;
+  /** The context's root directory, absolute. */
+  readonly root: string;
   private readonly dockerignoreFile: string | undefined;
   private readonly extras: VirtualDir;
   private readonly logger: Logger;
@@ -111,7 +118,7 @@ export class BuildContext {
   async files(): Promise<string[]> {
     const prepared = await this.prepare();
     const files: string[] = [];
-    for await (const entry of this.walk(prepared, this.root, "", undefined, this.extras)) {
+    for (const entry of this.walk(prepared, this.root, "", undefined, this.extras)) {
       if (entry.kind !== "directory") files.push(entry.path);
     }
     return files;
@@ -133,7 +140,9 @@ export class BuildContext {
     const output = new SinkOutput(sink);
     try {
       const prepared = await this.prepare();
-      const encoder: TarEncoder = gzip ? new ParallelGzip(output, { level }) : new PlainTar(output);
+      const encoder: TarEncoder = gzip
+        ? Object.assign(new ParallelGzip(output, { level }), { copies: true })
+        : new PlainTar(output);
       await this.pack(prepared, encoder);
       await encoder.end();
       await output.finish();
@@ -208,14 +217,14 @@ export class BuildContext {
    * Yields the entries under `relDir` in byte-wise path order: depth first,
    * siblings sorted by name, a directory's key being `name/`.
    */
-  private async *walk(
+  private *walk(
     prepared: Prepared,
     absDir: string | undefined,
     relDir: string,
     parentInfo: DockerIgnoreMatchInfo | undefined,
     virtual: VirtualDir | undefined,
-  ): AsyncGenerator<Entry> {
-    const children = await this.children(absDir, relDir, virtual);
+  ): Generator<Entry> {
+    const children = this.children(absDir, relDir, virtual);
     const matcher = prepared.matcher;
     for (const child of children) {
       const rel = relDir === "" ? child.name : `${relDir}/${child.name}`;
@@ -257,7 +266,7 @@ export class BuildContext {
             // Excluded, but an exception or an extra file may bring back
             // something inside: its directory entry goes first, if needed.
             let first = true;
-            for await (const entry of this.walk(prepared, abs, rel, info, child.virtual)) {
+            for (const entry of this.walk(prepared, abs, rel, info, child.virtual)) {
               if (first) {
                 first = false;
                 yield { kind: "directory", path: rel };
@@ -270,12 +279,12 @@ export class BuildContext {
     }
   }
 
-  private async children(absDir: string | undefined, relDir: string, virtual: VirtualDir | undefined): Promise<Child[]> {
+  private children(absDir: string | undefined, relDir: string, virtual: VirtualDir | undefined): Child[] {
     const byName = new Map<string, Child>();
     if (absDir !== undefined) {
       let dirents: Dirent[];
       try {
-        dirents = await readdir(absDir, { withFileTypes: true });
+        dirents = readdirSync(absDir, { withFileTypes: true });
       } catch (cause) {
         throw readError(relDir || ".", absDir, cause);
       }
@@ -301,10 +310,13 @@ export class BuildContext {
   /** Walks, reads and feeds tar-stream; resolves when the whole tar went into `encoder`. */
   private async pack(prepared: Prepared, encoder: TarEncoder): Promise<void> {
     const pack = tar.pack();
+    const buffers = new ReadArenas(encoder.copies);
     const consumed = new Promise<void>((resolve, reject) => {
-      pack.on("data", (chunk: Buffer) => {
+      pack.on("data", (data: unknown) => {
+        const chunk = data as Uint8Array;
         try {
           encoder.write(chunk);
+          buffers.release(chunk);
         } catch (error) {
           pack.destroy(error as Error);
           return;
@@ -325,7 +337,7 @@ export class BuildContext {
     consumed.catch(() => {});
 
     try {
-      await this.produce(prepared, pack);
+      await this.produce(prepared, pack, buffers);
       pack.finalize();
     } catch (error) {
       pack.destroy(error as Error);
@@ -335,7 +347,7 @@ export class BuildContext {
     await consumed;
   }
 
-  private async produce(prepared: Prepared, pack: tar.Pack): Promise<void> {
+  private async produce(prepared: Prepared, pack: tar.Pack, buffers: ReadArenas): Promise<void> {
     let entryError: unknown;
     const onEntry = (error?: Error | null): void => {
       if (error && entryError === undefined) entryError = error;
@@ -343,25 +355,33 @@ export class BuildContext {
     let batchEntries = 0;
     let batchBytes = 0;
     let total = 0;
-    const add = async (header: tar.Headers, data?: Buffer): Promise<void> => {
+    // tar-stream destroys every queued entry with the pack's error; the error
+    // reaches us through the entry callbacks, so the entries' own 'error'
+    // events are silenced (an EventEmitter without listener would throw).
+    const packEntry = (header: TarHeader, data: Buffer | undefined, callback: (error?: Error | null) => void) => {
+      const sink = data ? pack.entry(header, data, callback) : pack.entry(header, callback);
+      sink.on("error", noop);
+      return sink;
+    };
+    const add = async (header: TarHeader, data?: Buffer): Promise<void> => {
       batchEntries++;
       batchBytes += 512 + (data?.length ?? 0);
       if (batchEntries >= BATCH_ENTRIES || batchBytes >= BATCH_BYTES) {
         batchEntries = 0;
         batchBytes = 0;
         await new Promise<void>((resolve) =>
-          pack.entry(header, data, (error) => {
+          packEntry(header, data, (error) => {
             onEntry(error);
             resolve();
           }),
         );
       } else {
-        pack.entry(header, data, onEntry);
+        packEntry(header, data, onEntry);
       }
       if (entryError !== undefined) throw entryError;
     };
 
-    for await (const entry of this.walk(prepared, prepared.root, "", undefined, this.extras)) {
+    for (const entry of this.walk(prepared, prepared.root, "", undefined, this.extras)) {
       switch (entry.kind) {
         case "directory":
           await add(header(`${entry.path}/`, "directory", 0o755, 0));
@@ -373,7 +393,7 @@ export class BuildContext {
         case "symlink": {
           let target: string;
           try {
-            target = await readlink(entry.absPath);
+            target = readlinkSync(entry.absPath);
           } catch (cause) {
             throw readError(entry.path, entry.absPath, cause);
           }
@@ -381,7 +401,9 @@ export class BuildContext {
           break;
         }
         case "file":
-          total += await this.addFile(entry.path, entry.absPath, pack, add, onEntry);
+          total += await this.addFile(entry.path, entry.absPath, buffers, add, (header, callback) =>
+            packEntry(header, undefined, callback),
+          );
           if (entryError !== undefined) throw entryError;
           break;
       }
@@ -397,81 +419,74 @@ export class BuildContext {
   private async addFile(
     rel: string,
     abs: string,
-    pack: tar.Pack,
-    add: (header: tar.Headers, data?: Buffer) => Promise<void>,
-    onEntry: (error?: Error | null) => void,
+    buffers: ReadArenas,
+    add: (header: TarHeader, data?: Buffer) => Promise<void>,
+    stream: (header: TarHeader, callback: (error?: Error | null) => void) => TarEntrySink,
   ): Promise<number> {
-    let fd: number;
-    let size: number;
-    let mode: number;
+    let fd = -1;
+    let size = 0;
+    let mode = 0o644;
+    let data: Buffer | undefined;
     try {
       fd = openSync(abs, OPEN_FLAGS);
-    } catch (cause) {
-      throw readError(rel, abs, cause);
-    }
-    try {
       const st = fstatSync(fd);
       if (!st.isFile()) throw new BuildContextError(`'${rel}' in the build context changed while it was archived.`);
       size = st.size;
       mode = st.mode & 0o111 ? 0o755 : 0o644;
       if (size <= SMALL_FILE) {
-        const data = Buffer.allocUnsafe(size);
+        data = buffers.take(size);
         let read = 0;
         while (read < size) {
           const n = readSync(fd, data, read, size - read, read);
           if (n === 0) throw shrunk(rel, abs);
           read += n;
         }
-        closeSync(fd);
-        fd = -1;
-        await add(header(rel, "file", mode, size), data);
-        return size;
       }
     } catch (cause) {
-      if (fd >= 0) closeSync(fd);
       throw cause instanceof BuildContextError ? cause : readError(rel, abs, cause);
+    } finally {
+      if (fd >= 0) closeSync(fd);
     }
-    closeSync(fd);
+    if (data) {
+      await add(header(rel, "file", mode, size), data);
+      return size;
+    }
 
-    // Large file: stream it in chunks with tar-stream's entry writable.
+    // Large file: streamed in chunks into tar-stream's entry writable.
     let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(abs, OPEN_FLAGS);
     } catch (cause) {
       throw readError(rel, abs, cause);
     }
-    let entryDone: Promise<void> | undefined;
     try {
-      const done = new Promise<void>((resolve, reject) => {
-        const entrySink = pack.entry(header(rel, "file", mode, size), (error) => {
-          onEntry(error);
-          if (error) reject(error);
-          else resolve();
-        });
-        entryDone = (async () => {
-          let position = 0;
-          while (position < size) {
-            const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - position));
-            let bytesRead: number;
-            try {
-              ({ bytesRead } = await handle.read(chunk, 0, chunk.length, position));
-            } catch (cause) {
-              throw readError(rel, abs, cause);
-            }
-            if (bytesRead === 0) throw shrunk(rel, abs);
-            position += bytesRead;
-            if (!entrySink.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead))) {
-              await drained(entrySink);
-            }
-          }
-          entrySink.end();
-        })();
-        entryDone.catch((error: unknown) => {
-          entrySink.destroy(error as Error);
-          reject(error);
-        });
+      let entrySink: TarEntrySink | undefined;
+      const entryDone = new Promise<void>((resolve, reject) => {
+        entrySink = stream(header(rel, "file", mode, size), (error) => (error ? reject(error) : resolve()));
       });
-      await done;
+      entryDone.catch(noop);
+      const sink = entrySink as TarEntrySink;
+      try {
+        let position = 0;
+        while (position < size) {
+          const chunk = buffers.take(Math.min(READ_CHUNK, size - position));
+          let bytesRead: number;
+          try {
+            ({ bytesRead } = await handle.read(chunk, 0, chunk.length, position));
+          } catch (cause) {
+            throw readError(rel, abs, cause);
+          }
+          if (bytesRead === 0) throw shrunk(rel, abs);
+          position += bytesRead;
+          if (!sink.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead))) {
+            await Promise.race([drained(sink), entryDone]);
+          }
+        }
+        sink.end(null);
+      } catch (error) {
+        sink.destroy(error as Error);
+        throw error;
+      }
       await entryDone;
     } finally {
       await handle.close();
@@ -482,6 +497,8 @@ export class BuildContext {
 
 /** What {@link BuildContext.pack} writes the tar into. */
 interface TarEncoder {
+  /** Whether write() copies its input (so read buffers can be recycled after it). */
+  readonly copies: boolean;
   write(chunk: Uint8Array): void;
   readonly ready: boolean;
   whenReady(): Promise<void>;
@@ -490,6 +507,7 @@ interface TarEncoder {
 
 /** A plain tar: small chunks coalesced into larger writes. */
 class PlainTar implements TarEncoder {
+  readonly copies = false;
   private buffer = Buffer.allocUnsafe(PLAIN_COALESCE);
   private fill = 0;
 
@@ -522,6 +540,71 @@ class PlainTar implements TarEncoder {
     this.output.write(this.buffer.subarray(0, this.fill));
     this.buffer = Buffer.allocUnsafe(PLAIN_COALESCE);
     this.fill = 0;
+  }
+}
+
+interface Arena {
+  buffer: Buffer;
+  carved: number;
+  consumed: number;
+  retired: boolean;
+}
+
+/**
+ * Read buffers carved from 1 MiB arenas that are reused once the encoder has
+ * copied every byte carved from them (it copies in tar-stream's 'data'
+ * handler, which calls {@link release}): file data then makes no garbage,
+ * which keeps the process's memory flat whatever the context's size. A chunk
+ * that is never released (copied or split by the tar stream) only means its
+ * arena is left to the garbage collector. Disabled when the encoder keeps
+ * references to its input (plain tar).
+ */
+class ReadArenas {
+  private readonly byBuffer = new Map<ArrayBufferLike, Arena>();
+  private readonly free: Arena[] = [];
+  private current: Arena | undefined;
+
+  constructor(private readonly enabled: boolean) {}
+
+  take(size: number): Buffer {
+    if (!this.enabled || size > ARENA_SIZE || size === 0) return Buffer.allocUnsafe(size);
+    let arena = this.current;
+    if (arena === undefined || arena.carved + size > ARENA_SIZE) {
+      if (arena) {
+        arena.retired = true;
+        this.recycle(arena);
+      }
+      arena = this.free.pop() ?? this.create();
+      this.current = arena;
+    }
+    const chunk = arena.buffer.subarray(arena.carved, arena.carved + size);
+    arena.carved += size;
+    return chunk;
+  }
+
+  release(chunk: Uint8Array): void {
+    const arena = this.byBuffer.get(chunk.buffer);
+    if (arena === undefined) return;
+    arena.consumed += chunk.byteLength;
+    this.recycle(arena);
+  }
+
+  private create(): Arena {
+    const arena: Arena = { buffer: Buffer.allocUnsafe(ARENA_SIZE), carved: 0, consumed: 0, retired: false };
+    this.byBuffer.set(arena.buffer.buffer, arena);
+    return arena;
+  }
+
+  private recycle(arena: Arena): void {
+    if (!arena.retired || arena.consumed < arena.carved) return;
+    if (this.free.length < FREE_ARENAS) {
+      arena.carved = 0;
+      arena.consumed = 0;
+      arena.retired = false;
+      this.free.push(arena);
+    } else {
+      this.byBuffer.delete(arena.buffer.buffer);
+    }
   }
 }
 
@@ -572,9 +655,11 @@ class SinkOutput implements GzipOutput {
   }
 }
 
-function header(name: string, type: "file" | "directory" | "symlink", mode: number, size: number): tar.Headers {
+function header(name: string, type: "file" | "directory" | "symlink", mode: number, size: number): TarHeader {
   return { name, type, mode, size, mtime: EPOCH, uid: 0, gid: 0, uname: "", gname: "" };
 }
+
+function noop(): void {}
 
 function drained(stream: NodeJS.EventEmitter): Promise<void> {
   return new Promise((resolve, reject) => {

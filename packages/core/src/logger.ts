@@ -5,12 +5,13 @@ export interface Logger {
   warn(message: string): void;
 }
 
+/** Writes to stderr, so a command's stdout carries only its result. Debug lines need FLAVORSTACK_DEBUG. */
 export const consoleLogger: Logger = {
   debug: (message) => {
-    if (process.env.FLAVORSTACK_DEBUG) console.debug(message);
+    if (process.env.FLAVORSTACK_DEBUG) process.stderr.write(`debug: ${message}\n`);
   },
-  info: (message) => console.info(message),
-  warn: (message) => console.warn(`warning: ${message}`),
+  info: (message) => process.stderr.write(`${message}\n`),
+  warn: (message) => process.stderr.write(`warning: ${message}\n`),
 };
 
 export const silentLogger: Logger = {

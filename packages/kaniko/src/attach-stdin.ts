@@ -1,0 +1,269 @@
+import { Writable } from "node:stream";
+import type { BuildContext, BuildProgress } from "@flavorstack/core";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type WebSocket from "ws";
+
+/** Subprotocols offered, newest first (as client-node and kubectl do). */
+export const ATTACH_PROTOCOLS = [
+  "v5.channel.k8s.io",
+  "v4.channel.k8s.io",
+  "v3.channel.k8s.io",
+  "v2.channel.k8s.io",
+  "channel.k8s.io",
+] as const;
+
+/** Channel numbers of the Kubernetes remote-command protocol. */
+const STDIN = 0;
+const STATUS = 3;
+const CLOSE = 255;
+const V5 = "v5.channel.k8s.io";
+
+/** Payload bytes per websocket message (kubectl sends stdin in 32 KiB pieces too). */
+export const ATTACH_FRAME_BYTES = 32 * 1024;
+/** Stop taking archive bytes while this much is queued on the socket... */
+export const ATTACH_HIGH_WATER = 4 * 1024 * 1024;
+/** ...and take more once it is down to this. */
+export const ATTACH_LOW_WATER = 1024 * 1024;
+
+const CLOSE_TIMEOUT_MS = 30_000;
+
+export interface StreamContextOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  podName: string;
+  container: string;
+  buildContext: BuildContext;
+  signal: AbortSignal;
+  onProgress?: ((progress: BuildProgress) => void) | undefined;
+  /** gzip level; core's default (fast) when absent. */
+  level?: number | undefined;
+}
+
+export interface AttachedStdin {
+  /** The negotiated subprotocol: `v5.channel.k8s.io`, `v4.channel.k8s.io`, ... */
+  protocol: string;
+  /** Archive bytes sent. */
+  bytes: number;
+  sha256: string;
+  /** Closes the socket (kept open under v5 until the build ends). */
+  close(): void;
+  /** A failure the server reported on the status channel, if any. */
+  status(): string | undefined;
+}
+
+/** The attach connection failed: refused, or dropped before the context was sent. */
+export class AttachError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AttachError";
+  }
+}
+
+/**
+ * Attaches to the container's stdin (`/attach?stdin=true`, no tty) and
+ * streams the gzipped build context into it, then signals EOF: the `[255, 0]`
+ * close frame under v5, closing the socket under older protocols.
+ *
+ * Backpressure: client-node's own attach writes every chunk to the socket at
+ * once; here the archive writer is paused while more than
+ * {@link ATTACH_HIGH_WATER} bytes wait in the socket, so memory stays bounded
+ * whatever the context's size.
+ */
+export async function streamContextOverAttach(options: StreamContextOptions): Promise<AttachedStdin> {
+  const { kubeConfig, namespace, podName, container, signal } = options;
+  const { WebSocket: WebSocketClass } = await import("ws");
+  let statusMessage: string | undefined;
+  const query = new URLSearchParams({ container, stdin: "true", stdout: "false", stderr: "false", tty: "false" });
+  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}/attach?${query}`;
+  signal.throwIfAborted();
+  const socket = await openAttachSocket(WebSocketClass, kubeConfig, path, signal).catch((error: unknown) => {
+    if (signal.aborted) throw signal.reason;
+    throw new AttachError(`attaching to ${namespace}/${podName} failed: ${eventMessage(error)}`, { cause: error });
+  });
+  socket.on("message", (data: Buffer, isBinary: boolean) => {
+    const frame = isBinary ? data : Buffer.from(data.toString("utf8"), "latin1");
+    if (frame.length > 0 && frame[0] === STATUS) statusMessage = readStatus(frame.subarray(1)) ?? statusMessage;
+  });
+  const protocol = socket.protocol;
+  let closed: { code: number; reason: string } | undefined;
+  let socketError: Error | undefined;
+  let sent = 0;
+  let pending: ((error?: Error | null) => void) | undefined;
+
+  const closedError = () =>
+    new AttachError(
+      `the attach stream to ${namespace}/${podName} closed after ${sent} bytes of the build context${
+        closed ? ` (websocket close ${closed.code}${closed.reason ? ` ${closed.reason}` : ""})` : ""
+      }${socketError ? `: ${socketError.message}` : ""}${statusMessage ? `; the server said: ${statusMessage}` : ""}`,
+      { cause: socketError },
+    );
+  const release = (error?: Error) => {
+    const callback = pending;
+    if (!callback) return;
+    if (!error && socket.bufferedAmount > ATTACH_LOW_WATER) return;
+    pending = undefined;
+    callback(error ?? null);
+  };
+  socket.on("error", (error) => {
+    socketError = error;
+  });
+  socket.on("close", (code, reason) => {
+    closed = { code, reason: reason.toString() };
+    release(closedError());
+  });
+
+  const send = (frame: Buffer, callback?: (error?: Error) => void) => {
+    socket.send(frame, { binary: true }, (error) => {
+      if (error) socketError ??= error;
+      callback?.(error);
+      release(error);
+    });
+  };
+
+  const sink = new Writable({
+    highWaterMark: ATTACH_FRAME_BYTES,
+    write(chunk: Buffer, _encoding, callback) {
+      if (closed || socket.readyState !== socket.OPEN) {
+        callback(closedError());
+        return;
+      }
+      for (let offset = 0; offset < chunk.length; offset += ATTACH_FRAME_BYTES) {
+        const piece = chunk.subarray(offset, Math.min(chunk.length, offset + ATTACH_FRAME_BYTES));
+        const frame = Buffer.allocUnsafe(piece.length + 1);
+        frame[0] = STDIN;
+        piece.copy(frame, 1);
+        send(frame);
+      }
+      sent += chunk.length;
+      options.onProgress?.({ bytes: sent });
+      if (socket.bufferedAmount <= ATTACH_HIGH_WATER) callback();
+      else pending = callback;
+    },
+    final(callback) {
+      if (closed || socket.readyState !== socket.OPEN) {
+        callback(closedError());
+        return;
+      }
+      if (protocol === V5) {
+        // v5: end stdin alone, keep the connection.
+        send(Buffer.from([CLOSE, STDIN]), (error) => callback(error ?? (closed ? closedError() : null)));
+        return;
+      }
+      // v4 and older: closing the connection is the only EOF (queued data goes first).
+      const timer = setTimeout(() => {
+        socket.terminate();
+      }, CLOSE_TIMEOUT_MS);
+      socket.once("close", () => {
+        clearTimeout(timer);
+        callback();
+      });
+      socket.close(1000);
+    },
+  });
+
+  const onAbort = () => {
+    sink.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    socket.terminate();
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const written = await options.buildContext.writeArchive(sink, { gzip: true, level: options.level });
+    signal.throwIfAborted();
+    return {
+      protocol,
+      bytes: written.bytes,
+      sha256: written.sha256,
+      close: () => {
+        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(1000);
+        else socket.terminate();
+      },
+      status: () => statusMessage,
+    };
+  } catch (error) {
+    socket.terminate();
+    if (signal.aborted) throw signal.reason;
+    if (error instanceof AttachError) throw error;
+    if (closed) throw closedError();
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Opens the attach websocket with the kubeconfig's TLS, proxy and auth
+ * settings (`applyToHTTPSOptions`, as client-node's own handler does), without
+ * per-message deflate (the payload is gzip already). A refused upgrade
+ * becomes an Error with the server's Status message.
+ */
+async function openAttachSocket(
+  WebSocketClass: typeof WebSocket,
+  kubeConfig: KubeConfig,
+  path: string,
+  signal: AbortSignal,
+): Promise<WebSocket> {
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) throw new Error("the kubeconfig context has no cluster server");
+  const url = `${server.replace(/^http/, "ws").replace(/\/+$/, "")}${path}`;
+  const socketOptions: WebSocket.ClientOptions = {};
+  await kubeConfig.applyToHTTPSOptions(socketOptions as never);
+  const socket = new WebSocketClass(url, [...ATTACH_PROTOCOLS], { ...socketOptions, perMessageDeflate: false });
+  return new Promise<WebSocket>((resolve, reject) => {
+    const onAbort = () => {
+      socket.terminate();
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    const settle = (outcome: () => void) => {
+      signal.removeEventListener("abort", onAbort);
+      socket.off("open", onOpen);
+      socket.off("unexpected-response", onResponse);
+      outcome();
+    };
+    const onOpen = () => settle(() => resolve(socket));
+    const onResponse = (_request: unknown, response: import("node:http").IncomingMessage) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        if (body.length < 4096) body += chunk;
+      });
+      response.on("end", () => {
+        let detail = body.trim();
+        try {
+          const status = JSON.parse(body) as { message?: string };
+          if (status.message) detail = status.message;
+        } catch {
+          // not a Status
+        }
+        settle(() =>
+          reject(new Error(`the API server refused the upgrade with HTTP ${response.statusCode}${detail ? `: ${detail.slice(0, 500)}` : ""}`)),
+        );
+        socket.terminate();
+      });
+    };
+    socket.once("open", onOpen);
+    socket.on("unexpected-response", onResponse);
+    socket.once("error", (error) => settle(() => reject(error)));
+  });
+}
+
+function readStatus(data: Buffer): string | undefined {
+  try {
+    const status = JSON.parse(data.toString("utf8")) as { status?: string; message?: string; reason?: string };
+    if (status.status === "Success") return undefined;
+    return status.message ?? status.reason ?? data.toString("utf8");
+  } catch {
+    return data.toString("utf8").slice(0, 500);
+  }
+}
+
+/** The message of an Error or of a ws ErrorEvent (`{ message, error }`). */
+export function eventMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error !== null && typeof error === "object") {
+    const value = error as { message?: unknown; error?: unknown };
+    if (typeof value.message === "string" && value.message) return value.message;
+    if (value.error instanceof Error) return value.error.message;
+  }
+  return String(error);
+}

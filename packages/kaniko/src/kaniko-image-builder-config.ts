@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/**
+ * The executor image used when the config names none: the maintained fork of
+ * kaniko (upstream GoogleContainerTools/kaniko was archived in June 2025),
+ * pinned to the release the Tekton catalog's kaniko task uses. See README.md.
+ */
+export const DEFAULT_KANIKO_EXECUTOR_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.27.6";
+
+/** ZenML's default namespace; it is never created for you. */
+export const DEFAULT_KANIKO_NAMESPACE = "zenml-kaniko";
+
+/** Seconds to wait for the build pod to be Running (ZenML's default). */
+export const DEFAULT_POD_RUNNING_TIMEOUT = 300;
+
+/** Seconds the build pod may live at most (`activeDeadlineSeconds`), a server-side backstop. */
+export const DEFAULT_ACTIVE_DEADLINE_SECONDS = 7200;
+
+/** ZenML's snake_case field names and the names we use. */
+export const KANIKO_CONFIG_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  kubernetes_context: "kubernetesContext",
+  kubernetes_namespace: "kubernetesNamespace",
+  executor_image: "executorImage",
+  pod_running_timeout: "podRunningTimeout",
+  env_from: "envFrom",
+  volume_mounts: "volumeMounts",
+  service_account_name: "serviceAccountName",
+  store_context_in_artifact_store: "storeContextInArtifactStore",
+  executor_args: "executorArgs",
+  active_deadline_seconds: "activeDeadlineSeconds",
+});
+
+/** A Kubernetes object as the user writes it (EnvVar, Volume, ...): validated by the API server. */
+const kubernetesObject = z.record(z.string(), z.unknown());
+
+const envVar = z.looseObject({
+  name: z.string().min(1, "an env entry needs a name"),
+  value: z.string().optional(),
+  valueFrom: kubernetesObject.optional(),
+});
+
+const volumeMount = z.looseObject({
+  name: z.string().min(1, "a volume mount needs the name of a volume"),
+  mountPath: z.string().min(1, "a volume mount needs a mountPath"),
+});
+
+const volume = z.looseObject({
+  name: z.string().min(1, "a volume needs a name"),
+});
+
+const schema = z.strictObject({
+  kubernetesContext: z
+    .string({ error: "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)" })
+    .trim()
+    .min(1, "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)")
+    .describe("The kubeconfig context in which to run the Kaniko pod."),
+  kubernetesNamespace: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name is lowercase letters, digits and '-'")
+    .max(63)
+    .default(DEFAULT_KANIKO_NAMESPACE)
+    .describe("The namespace in which to run the Kaniko pod. It is not created and must already exist."),
+  executorImage: z
+    .string()
+    .trim()
+    .min(1)
+    .default(DEFAULT_KANIKO_EXECUTOR_IMAGE)
+    .describe("The image of the Kaniko executor to use."),
+  podRunningTimeout: z
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_POD_RUNNING_TIMEOUT)
+    .describe("Seconds to wait until the pod is running (scheduling and image pull)."),
+  env: z.array(envVar).default([]).describe("`env` section of the Kubernetes container spec."),
+  envFrom: z.array(kubernetesObject).default([]).describe("`envFrom` section of the Kubernetes container spec."),
+  volumeMounts: z
+    .array(volumeMount)
+    .default([])
+    .describe("`volumeMounts` section of the Kubernetes container spec."),
+  volumes: z.array(volume).default([]).describe("`volumes` section of the Kubernetes pod spec."),
+  serviceAccountName: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe("Name of the Kubernetes service account the pod runs as."),
+  storeContextInArtifactStore: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Upload the build context to the (remote) artifact store instead of streaming it over the pod's stdin; the pod then needs read access to the store.",
+    ),
+  executorArgs: z
+    .array(z.string())
+    .default([])
+    .describe('Additional arguments for the Kaniko executor, e.g. ["--compressed-caching=false"]; passed last.'),
+  activeDeadlineSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_ACTIVE_DEADLINE_SECONDS)
+    .describe("Seconds the build pod may run at most (pod `activeDeadlineSeconds`), a backstop for stuck builds."),
+});
+
+/**
+ * Renames ZenML's snake_case keys to ours. Both spellings of one field is an
+ * error (which one would win is a guess).
+ */
+function renameAliases(input: unknown, context: z.core.$RefinementCtx): unknown {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return input;
+  const output: Record<string, unknown> = {};
+  const source = input as Record<string, unknown>;
+  for (const [key, value] of Object.entries(source)) {
+    const target = KANIKO_CONFIG_ALIASES[key];
+    if (target === undefined) {
+      output[key] = value;
+      continue;
+    }
+    if (Object.hasOwn(source, target)) {
+      context.addIssue({
+        code: "custom",
+        path: [target],
+        message: `given twice, as '${target}' and as ZenML's '${key}': keep one`,
+        input,
+      });
+      continue;
+    }
+    output[target] = value;
+  }
+  return output;
+}
+
+/** The kaniko image builder's config: ZenML's fields (camelCase, snake_case accepted) and defaults. */
+export const kanikoImageBuilderConfigSchema = z.preprocess(renameAliases, schema);
+
+export type KanikoImageBuilderConfig = z.output<typeof kanikoImageBuilderConfigSchema>;
+export type KanikoImageBuilderConfigInput = z.input<typeof schema>;

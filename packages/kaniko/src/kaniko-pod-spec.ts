@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
+
+/** The executor's container name in every build pod. */
+export const KANIKO_CONTAINER_NAME = "kaniko";
+/** Where kaniko writes `<repository>@sha256:<digest>` (the container's termination message). */
+export const TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+/** The context argument for a context streamed over the container's stdin. */
+export const STDIN_CONTEXT = "tar://stdin";
+
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const MANAGED_BY_VALUE = "flavorstack";
+export const COMPONENT_LABEL = "flavorstack.io/component";
+export const COMPONENT_VALUE = "kaniko-build";
+export const BUILD_ID_LABEL = "flavorstack.io/build-id";
+export const IMAGE_ANNOTATION = "flavorstack.io/image";
+
+/** Selects every kaniko build pod flavorstack made (what `sweep()` deletes). */
+export const KANIKO_POD_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${COMPONENT_LABEL}=${COMPONENT_VALUE}`;
+
+export interface KanikoPodName {
+  /** `kaniko-build-<8 hex>` */
+  podName: string;
+  /** The 8 hex digits, also the pod's build-id label. */
+  buildId: string;
+}
+
+/** A fresh `kaniko-build-<8 hex>` name (ZenML's scheme). */
+export function generatePodName(random: (size: number) => Buffer = randomBytes): KanikoPodName {
+  const buildId = random(4).toString("hex");
+  return { podName: `kaniko-build-${buildId}`, buildId };
+}
+
+export interface KanikoExecutorArgsInput {
+  /** The Dockerfile's path inside the context. */
+  dockerfile: string;
+  /** `tar://stdin`, `s3://...` or `gs://...` */
+  context: string;
+  /** The image to push, with its tag. */
+  destination: string;
+  buildArgs?: Readonly<Record<string, string>> | undefined;
+  labels?: Readonly<Record<string, string>> | undefined;
+  target?: string | undefined;
+  /** The config's `executorArgs`, passed last (so they may override ours). */
+  executorArgs?: readonly string[] | undefined;
+}
+
+/**
+ * The executor's arguments: `--dockerfile --context --destination
+ * --image-name-with-digest-file`, then `--build-arg k=v` and `--label k=v`
+ * (sorted by key), `--target`, and the config's `executorArgs` last.
+ */
+export function kanikoExecutorArgs(input: KanikoExecutorArgsInput): string[] {
+  const args = [
+    `--dockerfile=${input.dockerfile}`,
+    `--context=${input.context}`,
+    `--destination=${input.destination}`,
+    `--image-name-with-digest-file=${TERMINATION_MESSAGE_PATH}`,
+  ];
+  for (const [key, value] of sortedEntries(input.buildArgs)) args.push("--build-arg", `${key}=${value}`);
+  for (const [key, value] of sortedEntries(input.labels)) args.push("--label", `${key}=${value}`);
+  if (input.target !== undefined && input.target !== "") args.push(`--target=${input.target}`);
+  args.push(...(input.executorArgs ?? []));
+  return args;
+}
+
+function sortedEntries(record: Readonly<Record<string, string>> | undefined): [string, string][] {
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export interface KanikoPodInput {
+  podName: string;
+  buildId: string;
+  /** The destination image, recorded as an annotation. */
+  image: string;
+  args: readonly string[];
+  config: KanikoImageBuilderConfig;
+  /** True when the context comes over stdin: the container then keeps stdin open until the client ends it. */
+  stdin: boolean;
+}
+
+/**
+ * The build pod: labelled as ours, `restartPolicy: Never` (a finished build
+ * must not restart), `activeDeadlineSeconds` as a server-side backstop, the
+ * service account on the pod spec (ZenML #1970), and for stdin contexts
+ * `stdin: true, stdinOnce: true, tty: false` (the runtime closes stdin when
+ * the attached client ends it).
+ */
+export function buildKanikoPod(input: KanikoPodInput): V1Pod {
+  const { config } = input;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: input.podName,
+      namespace: config.kubernetesNamespace,
+      labels: {
+        [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+        [COMPONENT_LABEL]: COMPONENT_VALUE,
+        [BUILD_ID_LABEL]: input.buildId,
+      },
+      annotations: { [IMAGE_ANNOTATION]: input.image },
+    },
+    spec: {
+      restartPolicy: "Never",
+      activeDeadlineSeconds: config.activeDeadlineSeconds,
+      ...(config.serviceAccountName ? { serviceAccountName: config.serviceAccountName } : {}),
+      containers: [
+        {
+          name: KANIKO_CONTAINER_NAME,
+          image: config.executorImage,
+          args: [...input.args],
+          ...(input.stdin ? { stdin: true, stdinOnce: true } : {}),
+          tty: false,
+          terminationMessagePath: TERMINATION_MESSAGE_PATH,
+          terminationMessagePolicy: "File",
+          env: structuredClone(config.env) as NonNullable<V1Pod["spec"]>["containers"][number]["env"],
+          envFrom: structuredClone(config.envFrom) as NonNullable<V1Pod["spec"]>["containers"][number]["envFrom"],
+          volumeMounts: structuredClone(config.volumeMounts) as NonNullable<
+            V1Pod["spec"]
+          >["containers"][number]["volumeMounts"],
+        },
+      ],
+      volumes: structuredClone(config.volumes) as NonNullable<V1Pod["spec"]>["volumes"],
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError } from "@flavorstack/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadClientNode } from "./client-node.js";
+import { kubeConfigSecrets, loadKubeConfig } from "./kube-config.js";
+
+const yaml = `apiVersion: v1
+kind: Config
+clusters:
+- name: a
+  cluster: { server: "https://a.example.com" }
+- name: b
+  cluster: { server: "https://b.example.com" }
+users:
+- name: u
+  user: { token: "secret-token-value" }
+contexts:
+- name: alpha
+  context: { cluster: a, user: u }
+- name: beta
+  context: { cluster: b, user: u }
+- name: broken
+  context: { cluster: missing, user: u }
+current-context: alpha
+`;
+
+describe("loadKubeConfig", () => {
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "kaniko-kubeconfig-"));
+    file = path.join(dir, "config");
+    await writeFile(file, yaml);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("selects the configured context in a private copy", async () => {
+    const k8s = await loadClientNode();
+    const original = new k8s.KubeConfig();
+    original.loadFromFile(file);
+    const config = await loadKubeConfig(k8s, { source: original, context: "beta" });
+    expect(config.getCurrentCluster()?.server).toBe("https://b.example.com");
+    expect(original.getCurrentContext()).toBe("alpha");
+    expect(kubeConfigSecrets(config)).toEqual(["secret-token-value"]);
+  });
+
+  it("reads a kubeconfig file or a factory", async () => {
+    const k8s = await loadClientNode();
+    expect((await loadKubeConfig(k8s, { kubeconfigPath: file, context: "alpha" })).getCurrentCluster()?.name).toBe("a");
+    const factory = async () => {
+      const config = new k8s.KubeConfig();
+      config.loadFromString(yaml);
+      return config;
+    };
+    expect((await loadKubeConfig(k8s, { source: factory, context: "beta" })).getCurrentContext()).toBe("beta");
+  });
+
+  it("lists the known contexts when the configured one is missing", async () => {
+    const k8s = await loadClientNode();
+    const load = loadKubeConfig(k8s, { kubeconfigPath: file, context: "prod" });
+    await expect(load).rejects.toThrow(ConfigError);
+    await expect(load).rejects.toThrow(
+      `Kubernetes context 'prod' is not in ${file}; the available contexts are: alpha, beta, broken.`,
+    );
+  });
+
+  it("explains a context whose cluster is not defined", async () => {
+    const k8s = await loadClientNode();
+    await expect(loadKubeConfig(k8s, { kubeconfigPath: file, context: "broken" })).rejects.toThrow(
+      /names a cluster that is not defined/,
+    );
+  });
+
+  it("reads KUBECONFIG by default", async () => {
+    const k8s = await loadClientNode();
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = file;
+    try {
+      expect((await loadKubeConfig(k8s, { context: "beta" })).getCurrentCluster()?.name).toBe("b");
+      await expect(loadKubeConfig(k8s, { context: "nope" })).rejects.toThrow(`is not in KUBECONFIG (${file})`);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+});

@@ -1,0 +1,173 @@
+import { Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { apiErrorInfo } from "./api-error.js";
+import type { ClientNode } from "./client-node.js";
+import type { Redactor } from "./redact.js";
+
+export interface LogFollowerOptions {
+  k8s: ClientNode;
+  kubeConfig: KubeConfig;
+  namespace: string;
+  podName: string;
+  container: string;
+  /** Each complete line, secrets redacted. */
+  onLine?: ((line: string) => void) | undefined;
+  redact: Redactor;
+  /** Lines kept for error messages. */
+  tailLines?: number;
+  /** Milliseconds between attempts while the container has not started. */
+  retryMs?: number;
+}
+
+const MAX_LINE = 64 * 1024;
+
+/**
+ * Follows a container's log with the Logs API: retries while the API answers
+ * 400 (container not started yet), then streams lines to `onLine` and keeps
+ * the last few for error messages. `finish()` waits for the log to end (it
+ * does when the container exits) and fetches the whole log once if nothing
+ * came while following.
+ */
+export class LogFollower {
+  private readonly options: LogFollowerOptions;
+  private readonly tailSize: number;
+  private readonly lines: string[] = [];
+  private received = 0;
+  private stopped = false;
+  private controller: AbortController | undefined;
+  private ended: Promise<void> = Promise.resolve();
+  private endFollow: () => void = () => {};
+  private retryTimer: NodeJS.Timeout | undefined;
+  private wake: () => void = () => {};
+
+  constructor(options: LogFollowerOptions) {
+    this.options = options;
+    this.tailSize = options.tailLines ?? 20;
+  }
+
+  /** Starts following in the background; never throws. */
+  start(): void {
+    this.ended = new Promise<void>((resolve) => {
+      this.endFollow = resolve;
+    });
+    void this.follow();
+  }
+
+  /** The last lines seen (secrets redacted). */
+  tail(): string[] {
+    return [...this.lines];
+  }
+
+  /** Waits up to `timeoutMs` for the followed log to end, then makes sure something was read. */
+  async finish(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.stop();
+    if (this.received === 0) await this.fetchOnce();
+  }
+
+  /** Stops following (abort); idempotent. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.wake();
+    this.controller?.abort();
+    this.endFollow();
+  }
+
+  private async follow(): Promise<void> {
+    const { k8s, kubeConfig, namespace, podName, container } = this.options;
+    const log = new k8s.Log(kubeConfig);
+    while (!this.stopped) {
+      const { sink, done } = this.lineSink();
+      try {
+        const controller = await log.log(namespace, podName, container, sink, { follow: true });
+        this.controller = controller;
+        if (this.stopped) controller.abort();
+        await done;
+        this.endFollow();
+        return;
+      } catch (error) {
+        const code = apiErrorInfo(error).code;
+        // 400: not started yet; 500: client-node's code for any network error. Retry both until stopped.
+        if (code === 404) {
+          this.endFollow();
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.retryTimer = setTimeout(resolve, this.options.retryMs ?? 500);
+        });
+      }
+    }
+  }
+
+  private async fetchOnce(): Promise<void> {
+    const { k8s, kubeConfig, namespace, podName, container } = this.options;
+    const { sink, done } = this.lineSink();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const controller = await new k8s.Log(kubeConfig).log(namespace, podName, container, sink, { follow: false });
+      await Promise.race([
+        done,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            resolve();
+          }, 5000);
+        }),
+      ]);
+    } catch {
+      // best effort: the log tail only decorates messages
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private lineSink(): { sink: Writable; done: Promise<void> } {
+    const decoder = new StringDecoder("utf8");
+    let partial = "";
+    let resolveDone: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      resolveDone = resolve;
+    });
+    const emit = (line: string) => this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, callback) => {
+        partial += decoder.write(chunk);
+        const parts = partial.split("\n");
+        partial = parts.pop() ?? "";
+        for (const line of parts) emit(line);
+        if (partial.length > MAX_LINE) {
+          emit(partial);
+          partial = "";
+        }
+        callback();
+      },
+      final: (callback) => {
+        partial += decoder.end();
+        if (partial) emit(partial);
+        partial = "";
+        callback();
+      },
+    });
+    sink.on("finish", resolveDone);
+    sink.on("close", resolveDone);
+    sink.on("error", resolveDone);
+    return { sink, done };
+  }
+
+  private emit(raw: string): void {
+    const line = this.options.redact(raw);
+    this.received += 1;
+    this.lines.push(line);
+    if (this.lines.length > this.tailSize) this.lines.shift();
+    try {
+      this.options.onLine?.(line);
+    } catch {
+      // a throwing callback must not break the build
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { podProgress } from "./pod-status.js";
+
+const pod = (status: V1Pod["status"]): V1Pod => ({ metadata: { name: "p" }, status });
+
+describe("podProgress", () => {
+  it("is pending while scheduling and pulling", () => {
+    expect(podProgress(pod({ phase: "Pending" }), "kaniko")).toEqual({ kind: "pending", summary: "phase Pending" });
+    expect(
+      podProgress(
+        pod({
+          phase: "Pending",
+          containerStatuses: [
+            {
+              name: "kaniko",
+              image: "i",
+              imageID: "",
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: "ContainerCreating" } },
+            },
+          ],
+        }),
+        "kaniko",
+      ),
+    ).toMatchObject({ kind: "pending", summary: "phase Pending, container waiting: ContainerCreating" });
+  });
+
+  it("is running once the container runs", () => {
+    expect(
+      podProgress(
+        pod({
+          phase: "Running",
+          containerStatuses: [
+            { name: "kaniko", image: "i", imageID: "", ready: true, restartCount: 0, state: { running: {} } },
+          ],
+        }),
+        "kaniko",
+      ),
+    ).toEqual({ kind: "running" });
+  });
+
+  it.each(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError"])(
+    "cannot start on %s",
+    (reason) => {
+      expect(
+        podProgress(
+          pod({
+            phase: "Pending",
+            containerStatuses: [
+              {
+                name: "kaniko",
+                image: "i",
+                imageID: "",
+                ready: false,
+                restartCount: 0,
+                state: { waiting: { reason, message: "details" } },
+              },
+            ],
+          }),
+          "kaniko",
+        ),
+      ).toEqual({ kind: "cannot-start", reason, message: "details" });
+    },
+  );
+
+  it("cannot start when unschedulable", () => {
+    expect(
+      podProgress(
+        pod({
+          phase: "Pending",
+          conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes" }],
+        }),
+        "kaniko",
+      ),
+    ).toEqual({ kind: "cannot-start", reason: "Unschedulable", message: "0/3 nodes" });
+  });
+
+  it("reads the terminated container: exit code, reason, termination message", () => {
+    expect(
+      podProgress(
+        pod({
+          phase: "Failed",
+          containerStatuses: [
+            {
+              name: "kaniko",
+              image: "i",
+              imageID: "",
+              ready: false,
+              restartCount: 0,
+              state: { terminated: { exitCode: 137, reason: "OOMKilled", message: "m" } },
+            },
+          ],
+        }),
+        "kaniko",
+      ),
+    ).toEqual({ kind: "terminated", exitCode: 137, reason: "OOMKilled", message: "m", phase: "Failed" });
+  });
+
+  it("treats a pod that ended without its container (deadline, eviction) as terminated without exit code", () => {
+    expect(podProgress(pod({ phase: "Failed", reason: "DeadlineExceeded", message: "too long" }), "kaniko")).toEqual({
+      kind: "terminated",
+      exitCode: undefined,
+      reason: "DeadlineExceeded",
+      message: "too long",
+      phase: "Failed",
+    });
+    expect(podProgress(pod({ phase: "Succeeded" }), "kaniko")).toMatchObject({ kind: "terminated", phase: "Succeeded" });
+  });
+});

@@ -1,0 +1,76 @@
+import type { V1Pod } from "@kubernetes/client-node";
+
+/** Waiting reasons after which the container will not start without a change by the user. */
+export const FATAL_WAITING_REASONS: readonly string[] = [
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+];
+
+/** Where a build pod is, as far as the build is concerned. */
+export type PodProgress =
+  | { kind: "pending"; summary: string }
+  | { kind: "running" }
+  | {
+      kind: "terminated";
+      /** The container's exit code; undefined when the pod ended without the container running. */
+      exitCode: number | undefined;
+      /** OOMKilled, Error, Completed, DeadlineExceeded, Evicted, ... */
+      reason: string | undefined;
+      /** The termination message (kaniko's digest file) or the pod's status message. */
+      message: string | undefined;
+      phase: string | undefined;
+    }
+  | { kind: "cannot-start"; reason: string; message: string };
+
+/** Reads a pod's status: pending, running, terminated (with exit code), or unable to start. */
+export function podProgress(pod: V1Pod, containerName: string): PodProgress {
+  const status = pod.status;
+  const phase = status?.phase;
+  const container = status?.containerStatuses?.find((candidate) => candidate.name === containerName);
+  const terminated = container?.state?.terminated;
+  if (terminated) {
+    return {
+      kind: "terminated",
+      exitCode: terminated.exitCode,
+      reason: terminated.reason ?? undefined,
+      message: terminated.message ?? undefined,
+      phase,
+    };
+  }
+  if (phase === "Succeeded" || phase === "Failed") {
+    // e.g. activeDeadlineSeconds hit before the container ran, or an eviction.
+    return {
+      kind: "terminated",
+      exitCode: undefined,
+      reason: status?.reason ?? undefined,
+      message: status?.message ?? undefined,
+      phase,
+    };
+  }
+  const waiting = container?.state?.waiting;
+  if (waiting?.reason && FATAL_WAITING_REASONS.includes(waiting.reason)) {
+    return { kind: "cannot-start", reason: waiting.reason, message: waiting.message ?? "" };
+  }
+  const scheduled = status?.conditions?.find((condition) => condition.type === "PodScheduled");
+  if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
+    return { kind: "cannot-start", reason: "Unschedulable", message: scheduled.message ?? "" };
+  }
+  if (container?.state?.running || (phase === "Running" && container === undefined)) return { kind: "running" };
+  return { kind: "pending", summary: pendingSummary(pod, containerName) };
+}
+
+function pendingSummary(pod: V1Pod, containerName: string): string {
+  const status = pod.status;
+  const waiting = status?.containerStatuses?.find((candidate) => candidate.name === containerName)?.state?.waiting;
+  const parts = [`phase ${status?.phase ?? "unknown"}`];
+  if (waiting?.reason) parts.push(`container waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ""}`);
+  const scheduled = status?.conditions?.find((condition) => condition.type === "PodScheduled");
+  if (scheduled?.status === "False") {
+    parts.push(`not scheduled: ${scheduled.reason ?? "unknown"}${scheduled.message ? ` (${scheduled.message})` : ""}`);
+  }
+  return parts.join(", ");
+}

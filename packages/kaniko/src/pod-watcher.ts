@@ -1,0 +1,182 @@
+import type { CoreV1Api, KubeConfig, V1Pod } from "@kubernetes/client-node";
+import { apiErrorInfo, describeApiError } from "./api-error.js";
+import type { ClientNode } from "./client-node.js";
+
+export interface WatchPodOptions<T> {
+  k8s: ClientNode;
+  kubeConfig: KubeConfig;
+  core: CoreV1Api;
+  namespace: string;
+  name: string;
+  /** A decision ends the wait; undefined keeps watching. May throw to fail the wait. */
+  decide: (pod: V1Pod) => T | undefined;
+  /** Milliseconds before `onTimeout()` is thrown; no limit when absent. */
+  timeoutMs?: number | undefined;
+  onTimeout?: (lastPod: V1Pod | undefined) => Error;
+  /** Ends the wait with the signal's reason. */
+  signal: AbortSignal;
+}
+
+/** Consecutive watch failures (network, 5xx) tolerated before giving up. */
+const MAX_WATCH_FAILURES = 5;
+
+/**
+ * Waits for a pod to reach a state `decide` accepts, by watch (one GET, then
+ * `watch` with `fieldSelector=metadata.name=<name>` from its resourceVersion).
+ * When the server ends the watch (they do, after minutes) it re-watches from
+ * the last resourceVersion seen; a 410 Gone re-reads the pod first.
+ */
+export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
+  const { k8s, kubeConfig, core, namespace, name, decide, signal } = options;
+  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let controller: AbortController | undefined;
+    let resourceVersion: string | undefined;
+    let lastPod: V1Pod | undefined;
+    let failures = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let retryTimer: NodeJS.Timeout | undefined;
+
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      if (retryTimer) clearTimeout(retryTimer);
+      signal.removeEventListener("abort", onAbort);
+      controller?.abort();
+      outcome();
+    };
+    const fail = (error: unknown) => finish(() => reject(error));
+    const onAbort = () => fail(signal.reason);
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(
+        () => fail(options.onTimeout?.(lastPod) ?? new Error(`Timed out waiting for pod ${namespace}/${name}.`)),
+        options.timeoutMs,
+      );
+    }
+
+    const consider = (pod: V1Pod) => {
+      lastPod = pod;
+      if (pod.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;
+      let decision: T | undefined;
+      try {
+        decision = decide(pod);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (decision !== undefined) finish(() => resolve(decision));
+    };
+
+    const retryLater = (why: unknown, reread: boolean) => {
+      failures += 1;
+      if (failures > MAX_WATCH_FAILURES) {
+        fail(new Error(`Watching pod ${namespace}/${name} failed ${failures} times in a row: ${describeApiError(why)}`));
+        return;
+      }
+      retryTimer = setTimeout(() => void (reread ? read() : watch()), Math.min(2000, 100 * 2 ** failures));
+    };
+
+    const read = async () => {
+      if (settled) return;
+      try {
+        consider(await core.readNamespacedPod({ name, namespace }));
+      } catch (error) {
+        if (settled) return;
+        const info = apiErrorInfo(error);
+        if (info.code === 404) {
+          fail(new PodGoneError(namespace, name));
+          return;
+        }
+        if (info.code !== undefined && info.code < 500 && info.code !== 429) {
+          fail(error);
+          return;
+        }
+        retryLater(error, true);
+        return;
+      }
+      if (!settled) void watch();
+    };
+
+    const watch = async () => {
+      if (settled) return;
+      const started = Date.now();
+      let sawEvent = false;
+      let gone = false;
+      const watcher = new k8s.Watch(kubeConfig);
+      const query: Record<string, string | boolean> = {
+        fieldSelector: `metadata.name=${name}`,
+        allowWatchBookmarks: true,
+      };
+      if (resourceVersion) query.resourceVersion = resourceVersion;
+      const started_controller = await watcher.watch(
+        path,
+        query,
+        (type: string, object: unknown) => {
+          if (settled) return;
+          sawEvent = true;
+          if (type === "ERROR") {
+            const status = object as { code?: number };
+            if (status?.code === 410) gone = true;
+            return;
+          }
+          const pod = object as V1Pod;
+          if (type === "BOOKMARK") {
+            if (pod.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;
+            return;
+          }
+          if (type === "DELETED") {
+            lastPod = pod;
+            fail(new PodGoneError(namespace, name));
+            return;
+          }
+          failures = 0;
+          consider(pod);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          if (gone || apiErrorInfo(error).code === 410) {
+            // Our resourceVersion is too old: read the pod again, then watch from its version.
+            resourceVersion = undefined;
+            void read();
+            return;
+          }
+          if (error === null || error === undefined) {
+            // The server ended the watch: watch again from where we were.
+            if (sawEvent || Date.now() - started > 1000) {
+              failures = 0;
+              void watch();
+            } else {
+              retryLater(new Error("the server closed the watch at once"), false);
+            }
+            return;
+          }
+          const code = apiErrorInfo(error).code;
+          if (code !== undefined && code < 500 && code !== 429) {
+            fail(new Error(`Watching pod ${namespace}/${name} was refused: ${describeApiError(error)}`));
+            return;
+          }
+          retryLater(error, true);
+        },
+      );
+      controller = started_controller;
+      if (settled) started_controller.abort();
+    };
+
+    void read();
+  });
+}
+
+/** The pod was deleted (by someone else) while we waited for it. */
+export class PodGoneError extends Error {
+  constructor(namespace: string, name: string) {
+    super(`The build pod ${namespace}/${name} was deleted while the build was running (by another client, or by the cluster).`);
+    this.name = "PodGoneError";
+  }
+}

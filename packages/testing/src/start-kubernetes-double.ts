@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { attachProtocols } from "./attach-session.js";
+import { ClusterStore } from "./cluster-store.js";
+import { FaultPlan } from "./fault-plan.js";
+import { KubernetesApiServer } from "./kubernetes-api-server.js";
+import type { KubernetesDoubleFaults, KubernetesDoubleOptions } from "./kubernetes-double-options.js";
+import type { KubernetesEvent, Namespace, Pod } from "./kubernetes-types.js";
+import { renderKubeconfig } from "./render-kubeconfig.js";
+import { SimulatedKubelet } from "./simulated-kubelet.js";
+import { simulatedKaniko } from "./simulated-kaniko.js";
+
+/** A running Kubernetes API double. */
+export interface KubernetesDouble {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** A kubeconfig (YAML) with one cluster, user and context for the double. */
+  kubeconfig: string;
+  /** The kubeconfig's context (and cluster and user) name. */
+  contextName: string;
+  /** Current pods (deep copies), optionally of one namespace. */
+  pods(namespace?: string): Pod[];
+  /** Recorded events (deep copies), optionally of one namespace. */
+  events(namespace?: string): KubernetesEvent[];
+  /** A pod's log so far (`undefined` when the pod is unknown). */
+  logs(namespace: string, name: string): string | undefined;
+  /** Creates a namespace (no-op when it exists). */
+  addNamespace(name: string): Namespace;
+  /** Replaces the injected faults (pod faults apply to pods created from now on). */
+  setFaults(faults: KubernetesDoubleFaults): void;
+  /** Adds faults, keeping the others. */
+  addFaults(faults: KubernetesDoubleFaults): void;
+  /** Ends every open watch from the server side, as API servers do after their request timeout. */
+  endWatches(): void;
+  /** Resolves once `count` pods exist (all namespaces); rejects after `timeoutMs` (default 10 s). */
+  waitForPodCount(count: number, timeoutMs?: number): Promise<Pod[]>;
+  /** Resolves with the first pod matching `predicate`; rejects after `timeoutMs` (default 10 s). */
+  waitForPod(predicate: (pod: Pod) => boolean, timeoutMs?: number): Promise<Pod>;
+  /** Stops the server, closes every connection and kills every executor. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a wire-level Kubernetes API double on 127.0.0.1 that the unmodified `@kubernetes/client-node` talks to:
+ * namespaces, pods (create/get/list/watch/delete, logs, attach over WebSocket v4/v5), events, a simulated
+ * scheduler + kubelet running each pod's container with `options.executor` (default {@link simulatedKaniko}),
+ * and injectable faults.
+ */
+export async function startKubernetesDouble(options: KubernetesDoubleOptions = {}): Promise<KubernetesDouble> {
+  const store = new ClusterStore();
+  for (const namespace of options.namespaces ?? ["default", "zenml-kaniko"]) store.addNamespace(namespace);
+  const ownBuildahRoot = options.buildahRoot === undefined;
+  const buildahRoot = options.buildahRoot ?? (await mkdtemp(join(tmpdir(), "flavorstack-buildah-")));
+  const faults = new FaultPlan(options.faults);
+  const kubelet = new SimulatedKubelet({
+    store,
+    executor: options.executor ?? simulatedKaniko,
+    buildahRoot,
+    stdinHighWaterMark: options.stdinHighWaterMark ?? 64 * 1024,
+    timings: {
+      scheduleMs: options.timings?.scheduleMs ?? 5,
+      pullMs: options.timings?.pullMs ?? 10,
+      startMs: options.timings?.startMs ?? 5,
+      backOffMs: options.timings?.backOffMs ?? 50,
+    },
+  });
+  const api = new KubernetesApiServer({
+    store,
+    kubelet,
+    faults,
+    attachProtocols: options.attachProtocols ?? attachProtocols,
+  });
+  const server = createServer((req, res) => api.handleRequest(req, res));
+  server.on("upgrade", (req, socket, head) => api.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const contextName = options.contextName ?? "flavorstack-double";
+
+  const inNamespace = <T extends { metadata: { namespace?: string } }>(items: T[], namespace?: string) =>
+    namespace ? items.filter((item) => item.metadata.namespace === namespace) : items;
+
+  const waitFor = <T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const started = Date.now();
+      const tick = () => {
+        const found = probe();
+        if (found !== undefined) resolve(found);
+        else if (Date.now() - started > timeoutMs) reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        else setTimeout(tick, 10);
+      };
+      tick();
+    });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    kubeconfig: renderKubeconfig({ server: url, name: contextName }),
+    contextName,
+    pods: (namespace) => inNamespace(store.list<Pod>("pods"), namespace),
+    events: (namespace) => inNamespace(store.list<KubernetesEvent>("events"), namespace),
+    logs: (namespace, name) => kubelet.runtime(namespace, name)?.logEntries.map((entry) => entry.text).join(""),
+    addNamespace: (name) => store.addNamespace(name),
+    setFaults: (next) => faults.set(next),
+    addFaults: (next) => faults.add(next),
+    endWatches: () => api.endWatches(),
+    waitForPodCount: (count, timeoutMs = 10_000) =>
+      waitFor(
+        () => {
+          const pods = store.list<Pod>("pods");
+          return pods.length >= count ? pods : undefined;
+        },
+        timeoutMs,
+        `${count} pods`,
+      ),
+    waitForPod: (predicate, timeoutMs = 10_000) =>
+      waitFor(() => store.list<Pod>("pods").find(predicate), timeoutMs, "a matching pod"),
+    stop: () => {
+      stopped ??= (async () => {
+        api.close();
+        await kubelet.stop();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (ownBuildahRoot) await rm(buildahRoot, { recursive: true, force: true }).catch(() => {});
+      })();
+      return stopped;
+    },
+  };
+}
