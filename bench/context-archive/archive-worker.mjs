@@ -6,6 +6,7 @@
 //
 //   node archive-worker.mjs time <root> <level|default>
 //   node archive-worker.mjs verify <root> <level,level,...>
+//   node archive-worker.mjs floor <root> -     (only imports core: Node's startup time and RSS floor)
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { Writable } from "node:stream";
@@ -14,8 +15,8 @@ import { createGunzip } from "node:zlib";
 import { BuildContext, DEFAULT_COMPRESSION_LEVEL, silentLogger } from "@flavorstack/core";
 
 const [mode, root, levelArg] = process.argv.slice(2);
-if (!root || !levelArg || (mode !== "time" && mode !== "verify")) {
-  console.error("usage: archive-worker.mjs time <root> <level|default> | verify <root> <levels>");
+if (!root || !levelArg || (mode !== "time" && mode !== "verify" && mode !== "floor")) {
+  console.error("usage: archive-worker.mjs time <root> <level|default> | verify <root> <levels> | floor <root> -");
   process.exit(2);
 }
 
@@ -54,7 +55,9 @@ async function archiveAndGunzip(ctx, level) {
 
 const ctx = new BuildContext({ root, logger: silentLogger });
 
-if (mode === "time") {
+if (mode === "floor") {
+  console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+} else if (mode === "time") {
   const level = parseLevel(levelArg);
   const started = performance.now();
   const sink = createWriteStream("/dev/null");
@@ -67,7 +70,11 @@ if (mode === "time") {
   const checks = [];
   const plain = await ctx.writeArchive(discard(), { gzip: false });
   const byLevel = new Map();
-  for (const level of [undefined, ...levelArg.split(",").map(Number)]) {
+  const levels = levelArg
+    .split(",")
+    .map(Number)
+    .filter((level) => level !== DEFAULT_COMPRESSION_LEVEL);
+  for (const level of [undefined, ...levels]) {
     const run = await archiveAndGunzip(ctx, level);
     const name = level === undefined ? `default level (${DEFAULT_COMPRESSION_LEVEL})` : `level ${level}`;
     byLevel.set(level ?? DEFAULT_COMPRESSION_LEVEL, run);

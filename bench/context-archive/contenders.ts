@@ -5,7 +5,7 @@ export interface Contender {
   /** For --skip. */
   id: string;
   name: string;
-  kind: "node" | "pipeline" | "python";
+  kind: "node" | "node-floor" | "pipeline" | "python";
   command: string;
   args: string[];
   /** For pipelines: the same pipeline counting its output (`| wc -c`), run once, untimed. */
@@ -48,6 +48,13 @@ export function contenders(root: string, defaultLevel: number, levels: number[])
     ...levels
       .filter((level) => level !== defaultLevel)
       .map((level) => node("levels", `writeArchive level ${level}`, level)),
+    {
+      id: "floor",
+      name: "node + import core, no archive (floor)",
+      kind: "node-floor",
+      command: process.execPath,
+      args: [WORKER, "floor", root, "-"],
+    },
     pipeline(PIGZ_ID, "tar | pigz -1 -p2", "pigz -1 -p2"),
     pipeline("gzip6", "tar | gzip -6", "gzip -6"),
     pipeline(GZIP1_ID, "tar | gzip -1", "gzip -1"),

@@ -134,7 +134,10 @@ async function measureSize(args: BenchArgs, size: number): Promise<SizeResult> {
     });
   }
 
-  console.log(`\nresults at ${label} (median of ${args.runs} runs; wall = whole process, spawn to exit):`);
+  console.log(
+    `\nresults at ${label} (median of ${args.runs} runs; wall = whole process, spawn to exit; ` +
+      `load average now ${loadavg()[0]?.toFixed(2)}):`,
+  );
   console.log(resultsTable(results, byId(PIGZ_ID), byId(GZIP1_ID)));
   console.log(
     "peak RSS: max over the runs of /usr/bin/time %M — for the writeArchive and python rows the one process doing the work;\n" +
@@ -146,8 +149,8 @@ async function measureSize(args: BenchArgs, size: number): Promise<SizeResult> {
 
 function readReport(m: Measured, stdout: string): void {
   const line = stdout.trim().split("\n").pop() ?? "";
-  const report = JSON.parse(line) as { bytes: number; ms?: number; sha256?: string; maxRssKiB?: number };
-  if (m.bytes !== undefined && m.bytes !== report.bytes) {
+  const report = JSON.parse(line) as { bytes?: number; ms?: number; sha256?: string; maxRssKiB?: number };
+  if (m.bytes !== undefined && report.bytes !== undefined && m.bytes !== report.bytes) {
     throw new Error(`${m.contender.name} wrote ${report.bytes} bytes, earlier ${m.bytes}: not deterministic.`);
   }
   m.bytes = report.bytes;

@@ -42,7 +42,12 @@ function write(rel: string, content: string | Buffer = rel, mode?: number): void
 
 function collectingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
-  return { debug: () => {}, info: () => {}, warn: (message) => warnings.push(message), warnings };
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (message) => warnings.push(message),
+    warnings,
+  };
 }
 
 function context(options: Partial<BuildContextOptions> = {}): BuildContext {
@@ -212,13 +217,19 @@ describe("BuildContext determinism", () => {
     expect(sum).toBe(createHash("sha256").update(first).digest("hex"));
 
     const later = new Date("2030-01-01T00:00:00Z");
-    for (const rel of ["Dockerfile", "src/app.py", "data/blob.bin", "src", "data"]) fs.utimesSync(path.join(root, rel), later, later);
+    for (const rel of ["Dockerfile", "src/app.py", "data/blob.bin", "src", "data"])
+      fs.utimesSync(path.join(root, rel), later, later);
     expect(await context().checksum()).toBe(sum);
 
     const copy = path.join(makeTmp(), "elsewhere");
     fs.cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
     fs.chmodSync(path.join(copy, "src/app.py"), 0o600);
-    expect(await new BuildContext({ root: copy, logger: collectingLogger() }).checksum()).toBe(sum);
+    expect(
+      await new BuildContext({
+        root: copy,
+        logger: collectingLogger(),
+      }).checksum(),
+    ).toBe(sum);
   });
 
   it("writes a gzip that gunzip, `gzip -t` and `tar -tzf` accept, holding exactly the plain tar", async () => {
@@ -373,7 +384,9 @@ describe("BuildContext errors and warnings", () => {
     if (asNobody) process.seteuid?.(65534);
     let error: unknown;
     try {
-      error = await context().writeArchive(sink).catch((e: unknown) => e);
+      error = await context()
+        .writeArchive(sink)
+        .catch((e: unknown) => e);
     } finally {
       if (asNobody) process.seteuid?.(0);
     }

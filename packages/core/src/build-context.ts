@@ -1,5 +1,14 @@
 import { createHash, type Hash } from "node:crypto";
-import { type Dirent, closeSync, constants as fsConstants, fstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
+import {
+  type Dirent,
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+} from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -140,9 +149,7 @@ export class BuildContext {
     const output = new SinkOutput(sink);
     try {
       const prepared = await this.prepare();
-      const encoder: TarEncoder = gzip
-        ? Object.assign(new ParallelGzip(output, { level }), { copies: true })
-        : new PlainTar(output);
+      const encoder: TarEncoder = gzip ? new ParallelGzip(output, { level }) : new PlainTar(output);
       await this.pack(prepared, encoder);
       await encoder.end();
       await output.finish();
@@ -301,7 +308,13 @@ export class BuildContext {
       for (const [name, dir] of virtual.dirs) {
         const onDisk = byName.get(name);
         if (onDisk?.type === "dir") onDisk.virtual = dir;
-        else byName.set(name, { name, key: `${name}/`, type: "virtual-dir", virtual: dir });
+        else
+          byName.set(name, {
+            name,
+            key: `${name}/`,
+            type: "virtual-dir",
+            virtual: dir,
+          });
       }
     }
     return [...byName.values()].sort((a, b) => compareKeys(a.key, b.key));
@@ -397,7 +410,10 @@ export class BuildContext {
           } catch (cause) {
             throw readError(entry.path, entry.absPath, cause);
           }
-          await add({ ...header(entry.path, "symlink", 0o777, 0), linkname: target });
+          await add({
+            ...header(entry.path, "symlink", 0o777, 0),
+            linkname: target,
+          });
           break;
         }
         case "file":
@@ -590,7 +606,12 @@ class ReadArenas {
   }
 
   private create(): Arena {
-    const arena: Arena = { buffer: Buffer.allocUnsafe(ARENA_SIZE), carved: 0, consumed: 0, retired: false };
+    const arena: Arena = {
+      buffer: Buffer.allocUnsafe(ARENA_SIZE),
+      carved: 0,
+      consumed: 0,
+      retired: false,
+    };
     this.byBuffer.set(arena.buffer.buffer, arena);
     return arena;
   }
@@ -614,7 +635,10 @@ class SinkOutput implements GzipOutput {
   bytes = 0;
   private needDrain = false;
   private error: unknown;
-  private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private waiters: Array<{
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
 
   constructor(private readonly sink: Writable) {
     sink.on("error", (error) => this.fail(error));
@@ -629,11 +653,16 @@ class SinkOutput implements GzipOutput {
     return this.needDrain || this.error !== undefined;
   }
 
-  write(chunk: Buffer): void {
+  write(chunk: Buffer, flushed?: () => void): void {
     if (this.error !== undefined) throw this.error;
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    if (!this.sink.write(chunk)) this.needDrain = true;
+    const written = flushed
+      ? this.sink.write(chunk, (error) => {
+          if (!error) flushed();
+        })
+      : this.sink.write(chunk);
+    if (!written) this.needDrain = true;
   }
 
   whenUnblocked(): Promise<void> {
@@ -656,7 +685,17 @@ class SinkOutput implements GzipOutput {
 }
 
 function header(name: string, type: "file" | "directory" | "symlink", mode: number, size: number): TarHeader {
-  return { name, type, mode, size, mtime: EPOCH, uid: 0, gid: 0, uname: "", gname: "" };
+  return {
+    name,
+    type,
+    mode,
+    size,
+    mtime: EPOCH,
+    uid: 0,
+    gid: 0,
+    uname: "",
+    gname: "",
+  };
 }
 
 function noop(): void {}

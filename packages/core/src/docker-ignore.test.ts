@@ -216,7 +216,11 @@ const mobyMatches: Array<[string, string, boolean]> = [
   ["a(b)c/def", "a(b)c/def", true],
   ["a(b)c/def", "a(b)c/xyz", false],
   ["a.|)$(}+{bc", "a.|)$(}+{bc", true],
-  ["dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", true],
+  [
+    "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+    "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+    true,
+  ],
   ["dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", true],
   ["a\\\\", "a\\", true],
   ["a\\*b", "a*b", true],
@@ -225,7 +229,11 @@ const mobyMatches: Array<[string, string, boolean]> = [
 const mobyMultiPattern: Array<[string[], string, boolean]> = [
   [["**", "!util/docker/web"], "util/docker/web/foo", false],
   [["**", "!util/docker/web", "util/docker/web/foo"], "util/docker/web/foo", true],
-  [["**", "!dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl"], "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", false],
+  [
+    ["**", "!dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl"],
+    "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+    false,
+  ],
   [["**", "!dist/*.whl"], "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", false],
 ];
 

@@ -42,7 +42,7 @@ export interface DockerIgnorePattern {
   readonly exception: boolean;
 }
 
-const enum MatchType {
+enum MatchType {
   Exact = 0,
   Prefix = 1,
   Suffix = 2,
@@ -144,7 +144,10 @@ export class DockerIgnore {
       compiled.push(compilePattern(pattern, exception));
     }
     this.compiled = compiled;
-    this.patterns = compiled.map(({ pattern, exception }) => ({ pattern, exception }));
+    this.patterns = compiled.map(({ pattern, exception }) => ({
+      pattern,
+      exception,
+    }));
     this.hasExceptions = compiled.some((p) => p.exception);
   }
 

@@ -102,7 +102,10 @@ describe("ParallelGzip", () => {
         }),
     };
     blocked = false;
-    const encoder = new ParallelGzip(output, { blockSize: 64 * 1024, concurrency: 2 });
+    const encoder = new ParallelGzip(output, {
+      blockSize: 64 * 1024,
+      concurrency: 2,
+    });
     expect(encoder.ready).toBe(false); // the header blocked the output
     const ready = encoder.whenReady();
     release();

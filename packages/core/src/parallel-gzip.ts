@@ -4,7 +4,11 @@ import { BuildContextError } from "./errors.js";
 
 /** Where {@link ParallelGzip} writes its output, in order. */
 export interface GzipOutput {
-  write(chunk: Buffer): void;
+  /**
+   * Takes `chunk`; calls `flushed` (if given) once the chunk's memory may be
+   * reused, i.e. the consumer is done with it. Never called on failure.
+   */
+  write(chunk: Buffer, flushed?: () => void): void;
   /** True while the consumer wants no more data. */
   readonly blocked: boolean;
   /** Resolves when no longer blocked; rejects if the consumer failed. */
@@ -58,13 +62,20 @@ function defaultConcurrency(): number {
  * {@link ready} turns false beyond that, or while the output is blocked.
  */
 export class ParallelGzip {
+  /** write() copies its input: the caller may reuse a chunk once write() returns. */
+  readonly copies = true;
   private readonly level: number;
   private readonly blockSize: number;
   private readonly concurrency: number;
   private readonly chunkSize: number;
   private readonly free: Buffer[] = [];
-  private readonly done = new Map<number, Buffer>();
-  private readonly waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private readonly done = new Map<number, { chunks: Buffer[]; output: Buffer | undefined }>();
+  /** Recycled deflate output buffers (returned once the output flushed them). */
+  private readonly outputs: Buffer[] = [];
+  private readonly waiters: Array<{
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
   private block: Buffer;
   private fill = 0;
   private nextId = 0;
@@ -150,25 +161,50 @@ export class ParallelGzip {
     this.block = this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
     this.fill = 0;
     this.pending++;
-    zlib.deflateRaw(
-      input,
-      {
-        level,
-        memLevel: MEM_LEVEL,
-        chunkSize: this.chunkSize,
-        finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-        ...(dictionary ? { dictionary } : {}),
-      },
-      (error, result) => {
-        if (this.free.length <= this.concurrency) this.free.push(buffer);
-        if (error) {
-          this.fail(error);
-          return;
-        }
-        this.done.set(id, result);
-        this.flushInOrder();
-      },
-    );
+
+    const options: zlib.ZlibOptions = {
+      level,
+      memLevel: MEM_LEVEL,
+      finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+      ...(dictionary ? { dictionary } : {}),
+    };
+    // Deflate into a recycled output buffer rather than a fresh one per block:
+    // otherwise every block leaves ~1 MiB of garbage that the GC only collects
+    // once tens of MiB have piled up. zlib.js keeps its output buffer in the
+    // internal `_outBuffer`/`_chunkSize` fields (unchanged since Node 0.x):
+    // the engine is made with the smallest chunk size, then given ours. If
+    // those fields ever change shape, a plain engine is used instead.
+    let engine = zlib.createDeflateRaw({
+      ...options,
+      chunkSize: zlib.constants.Z_MIN_CHUNK,
+    });
+    const internal = engine as unknown as {
+      _outBuffer?: unknown;
+      _outOffset?: unknown;
+      _chunkSize?: unknown;
+    };
+    let output: Buffer | undefined;
+    if (
+      Buffer.isBuffer(internal._outBuffer) &&
+      internal._chunkSize === zlib.constants.Z_MIN_CHUNK &&
+      internal._outOffset === 0
+    ) {
+      output = this.outputs.pop() ?? Buffer.allocUnsafe(this.chunkSize);
+      internal._outBuffer = output;
+      internal._chunkSize = this.chunkSize;
+    } else {
+      engine.close();
+      engine = zlib.createDeflateRaw({ ...options, chunkSize: this.chunkSize });
+    }
+    const chunks: Buffer[] = [];
+    engine.on("data", (chunk: Buffer) => chunks.push(chunk));
+    engine.on("error", (error: Error) => this.fail(error));
+    engine.on("end", () => {
+      if (this.free.length <= this.concurrency) this.free.push(buffer);
+      this.done.set(id, { chunks, output });
+      this.flushInOrder();
+    });
+    engine.end(input);
   }
 
   private flushInOrder(): void {
@@ -179,8 +215,17 @@ export class ParallelGzip {
       this.done.delete(this.nextOut);
       this.nextOut++;
       this.pending--;
+      const { chunks, output } = result;
+      const recycle = output
+        ? () => {
+            if (this.outputs.length <= this.concurrency * 2) this.outputs.push(output);
+          }
+        : undefined;
       try {
-        this.output.write(result);
+        if (chunks.length === 0 && recycle) recycle();
+        for (let i = 0; i < chunks.length; i++) {
+          this.output.write(chunks[i] as Buffer, i === chunks.length - 1 ? recycle : undefined);
+        }
       } catch (error) {
         this.fail(error);
         return;
@@ -250,6 +295,8 @@ export function looksIncompressible(block: Uint8Array): boolean {
   }
   if (entropy < INCOMPRESSIBLE_ENTROPY) return false;
   const start = Math.floor((block.length - PROBE_SIZE) / 2);
-  const probe = zlib.deflateRawSync(block.subarray(start, start + PROBE_SIZE), { level: 1 });
+  const probe = zlib.deflateRawSync(block.subarray(start, start + PROBE_SIZE), {
+    level: 1,
+  });
   return probe.length >= PROBE_SIZE * 0.98;
 }

@@ -53,9 +53,13 @@ export interface AttachedStdin {
 
 /** The attach connection failed: refused, or dropped before the context was sent. */
 export class AttachError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** False when the connection was never established (refused upgrade, unreachable server). */
+  readonly connected: boolean;
+
+  constructor(message: string, options: { cause?: unknown; connected: boolean }) {
+    super(message, { cause: options.cause });
     this.name = "AttachError";
+    this.connected = options.connected;
   }
 }
 
@@ -78,7 +82,10 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
   signal.throwIfAborted();
   const socket = await openAttachSocket(WebSocketClass, kubeConfig, path, signal).catch((error: unknown) => {
     if (signal.aborted) throw signal.reason;
-    throw new AttachError(`attaching to ${namespace}/${podName} failed: ${eventMessage(error)}`, { cause: error });
+    throw new AttachError(`attaching to ${namespace}/${podName} failed: ${eventMessage(error)}`, {
+      cause: error,
+      connected: false,
+    });
   });
   socket.on("message", (data: Buffer, isBinary: boolean) => {
     const frame = isBinary ? data : Buffer.from(data.toString("utf8"), "latin1");
@@ -95,7 +102,7 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       `the attach stream to ${namespace}/${podName} closed after ${sent} bytes of the build context${
         closed ? ` (websocket close ${closed.code}${closed.reason ? ` ${closed.reason}` : ""})` : ""
       }${socketError ? `: ${socketError.message}` : ""}${statusMessage ? `; the server said: ${statusMessage}` : ""}`,
-      { cause: socketError },
+      { cause: socketError, connected: true },
     );
   const release = (error?: Error) => {
     const callback = pending;

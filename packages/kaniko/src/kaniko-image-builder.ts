@@ -21,7 +21,7 @@ import type {
   V1Pod,
 } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
-import { type AttachedStdin, eventMessage, streamContextOverAttach } from "./attach-stdin.js";
+import { AttachError, type AttachedStdin, eventMessage, streamContextOverAttach } from "./attach-stdin.js";
 import { type ClientNode, loadClientNode } from "./client-node.js";
 import { KanikoBuildError } from "./kaniko-build-error.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
@@ -48,7 +48,7 @@ export const KANIKO_CONTEXT_DIR = "kaniko-build-contexts";
 /** Per-request timeout of the plain API calls (create, read, delete, list). */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How long to wait for the pod's result after the attach stream broke. */
-const RESULT_AFTER_STREAM_ERROR_MS = 15_000;
+const RESULT_AFTER_STREAM_ERROR_MS = 10_000;
 /** Extra wait past `activeDeadlineSeconds` before giving up on the pod's end. */
 const DEADLINE_MARGIN_MS = 120_000;
 const DELETE_ATTEMPTS = 3;
@@ -133,7 +133,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     const namespace = config.kubernetesNamespace;
     try {
-      await this.#checkNamespace(core, kubeConfig);
+      await this.#checkNamespace(k8s, core, kubeConfig);
       if (userSignal?.aborted) throw aborted();
       const contextArg = await this.#contextArgument(buildContext, options, logger);
       if (userSignal?.aborted) throw aborted();
@@ -169,7 +169,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     let pods: V1Pod[];
     try {
       pods = (
-        await core.listNamespacedPod({ namespace, labelSelector: KANIKO_POD_SELECTOR }, requestTimeout(REQUEST_TIMEOUT_MS))
+        await core.listNamespacedPod({ namespace, labelSelector: KANIKO_POD_SELECTOR }, requestTimeout(k8s, REQUEST_TIMEOUT_MS))
       ).items;
     } catch (error) {
       throw new BuildError(`Listing the kaniko build pods in namespace '${namespace}' failed: ${describeApiError(error)}.`, {
@@ -184,7 +184,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const deleted: string[] = [];
     for (const pod of old) {
       const name = pod.metadata?.name as string;
-      if (await deletePod(core, namespace, name, this.#contextName, logger)) deleted.push(name);
+      if (await deletePod(k8s, core, namespace, name, this.#contextName, logger)) deleted.push(name);
     }
     if (deleted.length > 0) logger.info(`Deleted ${deleted.length} leftover kaniko build pod(s) in '${namespace}'.`);
     return deleted;
@@ -203,11 +203,11 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
   }
 
   /** The namespace must exist (it is never created); a 403 on reading it is fine (namespace-scoped users). */
-  async #checkNamespace(core: CoreV1Api, kubeConfig: KubeConfig): Promise<void> {
+  async #checkNamespace(k8s: ClientNode, core: CoreV1Api, kubeConfig: KubeConfig): Promise<void> {
     const namespace = this.config.kubernetesNamespace;
     const context = this.#contextName;
     try {
-      await core.readNamespace({ name: namespace }, requestTimeout(REQUEST_TIMEOUT_MS));
+      await core.readNamespace({ name: namespace }, requestTimeout(k8s, REQUEST_TIMEOUT_MS));
     } catch (error) {
       const { code } = apiErrorInfo(error);
       if (code === 404) {
@@ -295,7 +295,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const removePod = () => {
       deleting ??= (async () => {
         await creating?.catch(() => {});
-        return deletePod(core, namespace, podName, context, logger);
+        return deletePod(k8s, core, namespace, podName, context, logger);
       })();
       return deleting;
     };
@@ -327,14 +327,14 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
         pod: ref,
         ...details,
         logTail: logs.tail(),
-        events: await podEvents(core, namespace, podName, redact),
+        events: await podEvents(k8s, core, namespace, podName, redact),
       });
 
     try {
       logger.info(
         `Building ${destination} with kaniko in pod ${ref} (context ${stdin ? "streamed over stdin" : run.contextArg}).`,
       );
-      creating = core.createNamespacedPod({ namespace, body: pod }, requestTimeout(REQUEST_TIMEOUT_MS));
+      creating = core.createNamespacedPod({ namespace, body: pod }, requestTimeout(k8s, REQUEST_TIMEOUT_MS));
       try {
         await creating;
       } catch (error) {
@@ -405,12 +405,19 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
           if (session.signal.aborted) throw error;
           streamError = error;
           // The executor may have failed and closed the stream: its result says more.
-          final = await this.#waitForEnd(k8s, kubeConfig, core, podName, session.signal, RESULT_AFTER_STREAM_ERROR_MS).catch(
-            () => undefined,
-          );
+          final =
+            error instanceof AttachError && !error.connected
+              ? undefined
+              : await this.#waitForEnd(k8s, kubeConfig, core, podName, session.signal, RESULT_AFTER_STREAM_ERROR_MS).catch(
+                  () => undefined,
+                );
           if (!final || final.exitCode === 0) {
+            const hint =
+              error instanceof AttachError && !error.connected
+                ? ` The kubeconfig's user (context '${context}') needs create on pods/attach in namespace '${namespace}', and proxies between here and the API server must pass WebSocket upgrades.`
+                : " The build did not get its whole context; retry, and check the network between here, the API server and the node if it recurs.";
             throw await failure(
-              `Streaming the build context to ${ref} failed: ${eventMessage(error)}. The build did not get its whole context; retry, and check the API server's and the node's network if it recurs.`,
+              `Streaming the build context to ${ref} failed: ${eventMessage(error)}.${hint}`,
               { reason: "ContextStreamFailed", cause: error },
             );
           }
@@ -539,16 +546,15 @@ export function kanikoImageBuilderFactory(
 }
 
 /** Request options that abort the request after `ms` (a fresh signal, tied to nothing else). */
-function requestTimeout(ms: number): ConfigurationOptions {
+function requestTimeout(k8s: ClientNode, ms: number): ConfigurationOptions {
   const middleware = {
-    pre: async (context: RequestContext) => {
+    pre: (context: RequestContext) => {
       context.setSignal(AbortSignal.timeout(ms));
-      return context;
+      return new k8s.Observable(Promise.resolve(context));
     },
-    post: async (response: ResponseContext) => response,
+    post: (response: ResponseContext) => new k8s.Observable(Promise.resolve(response)),
   };
-  // client-node's object API takes promise middleware at runtime, though its types name the observable kind.
-  return { middleware: [middleware], middlewareMergeStrategy: "append" } as unknown as ConfigurationOptions;
+  return { middleware: [middleware], middlewareMergeStrategy: "append" };
 }
 
 /**
@@ -556,6 +562,7 @@ function requestTimeout(ms: number): ConfigurationOptions {
  * grace period 0, retrying transient failures; 404 counts as done.
  */
 async function deletePod(
+  k8s: ClientNode,
   core: CoreV1Api,
   namespace: string,
   name: string,
@@ -565,7 +572,7 @@ async function deletePod(
   let lastError: unknown;
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
     try {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }, requestTimeout(REQUEST_TIMEOUT_MS));
+      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }, requestTimeout(k8s, REQUEST_TIMEOUT_MS));
       logger.debug(`Deleted the kaniko build pod ${namespace}/${name}.`);
       return true;
     } catch (error) {
@@ -583,11 +590,11 @@ async function deletePod(
 }
 
 /** The pod's events, oldest first, as `Warning Reason: message (xN)`; empty when they cannot be read. */
-async function podEvents(core: CoreV1Api, namespace: string, name: string, redact: Redactor): Promise<string[]> {
+async function podEvents(k8s: ClientNode, core: CoreV1Api, namespace: string, name: string, redact: Redactor): Promise<string[]> {
   try {
     const list = await core.listNamespacedEvent(
       { namespace, fieldSelector: `involvedObject.name=${name}` },
-      requestTimeout(5000),
+      requestTimeout(k8s, 5000),
     );
     return [...list.items]
       .sort((a, b) => eventTime(a) - eventTime(b))

@@ -36,7 +36,7 @@ describe("parseTerminationMessage", () => {
   it("explains garbage", () => {
     const result = parseTerminationMessage("error: something went wrong", requested);
     expect(!result.ok && result.problem).toMatch(
-      /termination message 'error: something went wrong' is not an image reference with a digest; expected 'ghcr.io\/acme\/app@sha256:/,
+      /termination message "error: something went wrong" is not an image reference with a digest; expected 'ghcr.io\/acme\/app@sha256:/,
     );
     expect(parseTerminationMessage(`ghcr.io/acme/app@sha256:${"z".repeat(64)}`, requested).ok).toBe(false);
     expect(parseTerminationMessage("ghcr.io/acme/app:1.0", requested).ok).toBe(false);

@@ -46,6 +46,6 @@ export function parseTerminationMessage(
   const excerpt = text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
   return {
     ok: false,
-    problem: `the termination message '${excerpt}' is not an image reference with a digest; expected '${requested.name}@sha256:<64 hex digits>' as kaniko writes it`,
+    problem: `the termination message ${JSON.stringify(excerpt)} is not an image reference with a digest; expected '${requested.name}@sha256:<64 hex digits>' as kaniko writes it`,
   };
 }

@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { ExecutorContext, ExecutorResult } from "./kubernetes-double-options.js";
 import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
-import { buildPod, collector, kubeClients, socketClosed, stdinStream, waitForPhase } from "./test-support/kube-clients.js";
+import {
+  buildPod,
+  collector,
+  kubeClients,
+  socketClosed,
+  stdinStream,
+  waitForPhase,
+} from "./test-support/kube-clients.js";
 
 const namespace = "zenml-kaniko";
 
@@ -123,7 +130,12 @@ describe("attach", () => {
       .catch((caught: unknown) => caught);
     expect(String((error as { message?: string }).message)).toContain("Unexpected server response: 400");
     const raw = await fetch(`${cluster.url}/api/v1/namespaces/${namespace}/pods/early-attach/attach?stdin=true`, {
-      headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" },
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
     }).catch(() => undefined);
     if (raw) expect(raw.status).toBe(400);
   });

@@ -49,14 +49,26 @@ function run(args: string[], options: BuildahBuildOptions): Promise<void> {
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`buildah ${args.find((arg) => arg === "bud" || arg === "push")} failed (${signal ?? `exit ${code}`}): ${tail.join(" | ")}`));
+      else
+        reject(
+          new Error(
+            `buildah ${args.find((arg) => arg === "bud" || arg === "push")} failed (${signal ?? `exit ${code}`}): ${tail.join(" | ")}`,
+          ),
+        );
     });
   });
 }
 
 /** Builds with `buildah bud` (vfs, chroot isolation) and pushes each destination; returns their digests. */
 export async function buildWithBuildah(options: BuildahBuildOptions): Promise<string[]> {
-  const global = ["--root", join(options.root, "storage"), "--runroot", join(options.root, "run"), "--storage-driver", "vfs"];
+  const global = [
+    "--root",
+    join(options.root, "storage"),
+    "--runroot",
+    join(options.root, "run"),
+    "--storage-driver",
+    "vfs",
+  ];
   const first = options.destinations[0] ?? `localhost/flavorstack-double-build:${Date.now()}`;
   const bud = [...global, "bud", "--isolation", "chroot", `--tls-verify=${options.tlsVerify}`];
   for (const arg of options.buildArgs) bud.push("--build-arg", arg);
@@ -71,7 +83,15 @@ export async function buildWithBuildah(options: BuildahBuildOptions): Promise<st
     for (const [index, destination] of options.destinations.entries()) {
       const digestFile = join(scratch, `digest-${index}`);
       await run(
-        [...global, "push", `--tls-verify=${options.tlsVerify}`, "--digestfile", digestFile, first, `docker://${destination}`],
+        [
+          ...global,
+          "push",
+          `--tls-verify=${options.tlsVerify}`,
+          "--digestfile",
+          digestFile,
+          first,
+          `docker://${destination}`,
+        ],
         options,
       );
       digests.push((await readFile(digestFile, "utf8")).trim());

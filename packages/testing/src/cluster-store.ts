@@ -1,11 +1,5 @@
 import { kubernetesTime, newUid } from "./kubernetes-time.js";
-import type {
-  KubernetesEvent,
-  Namespace,
-  ObjectMeta,
-  Pod,
-  WatchEvent,
-} from "./kubernetes-types.js";
+import type { KubernetesEvent, Namespace, ObjectMeta, Pod, WatchEvent } from "./kubernetes-types.js";
 import { matchesFields, matchesLabels, type SelectorRequirement } from "./match-selector.js";
 
 /** Resources the store holds. */

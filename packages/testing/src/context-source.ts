@@ -12,7 +12,9 @@ export function parseContextLocation(context: string): ContextLocation {
   if (context === "tar://stdin") return { scheme: "stdin" };
   const match = /^(s3|gs):\/\/([^/]+)(?:\/(.*))?$/.exec(context);
   if (!match) {
-    throw new Error(`unsupported build context "${context}": the simulated executor reads tar://stdin, s3:// and gs://`);
+    throw new Error(
+      `unsupported build context "${context}": the simulated executor reads tar://stdin, s3:// and gs://`,
+    );
   }
   return { scheme: match[1] as "s3" | "gs", bucket: match[2] as string, key: match[3] || "context.tar.gz" };
 }

@@ -14,7 +14,8 @@ export interface ExtractSummary {
 function safeRelative(name: string): string | undefined {
   const normalized = posix.normalize(name.replace(/^\/+/, ""));
   if (normalized === "." || normalized === "./" || normalized === "") return undefined;
-  if (normalized === ".." || normalized.startsWith("../")) throw new Error(`refusing tar entry outside the context: ${name}`);
+  if (normalized === ".." || normalized.startsWith("../"))
+    throw new Error(`refusing tar entry outside the context: ${name}`);
   return normalized.replace(/\/+$/, "");
 }
 
@@ -97,7 +98,8 @@ export async function extractTarGz(source: Readable, dir: string, signal?: Abort
   });
   const [piped, consumed] = await Promise.allSettled([piping, consuming]);
   const refused = consumed.status === "rejected" && /^refusing/.test(String((consumed.reason as Error)?.message));
-  if (refused || (consumed.status === "rejected" && piped.status === "fulfilled")) throw (consumed as PromiseRejectedResult).reason;
+  if (refused || (consumed.status === "rejected" && piped.status === "fulfilled"))
+    throw (consumed as PromiseRejectedResult).reason;
   if (piped.status === "rejected") throw piped.reason;
   return summary;
 }

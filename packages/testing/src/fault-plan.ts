@@ -56,7 +56,10 @@ export class FaultPlan {
   set(faults: KubernetesDoubleFaults): void {
     const { apiErrors, ...podFaults } = faults;
     this.podFaults = { ...podFaults };
-    this.apiFaults = (apiErrors ?? []).map((fault) => ({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }));
+    this.apiFaults = (apiErrors ?? []).map((fault) => ({
+      ...fault,
+      remaining: fault.times ?? Number.POSITIVE_INFINITY,
+    }));
   }
 
   /** Adds or replaces some faults, keeping the others. */
@@ -98,7 +101,8 @@ function apiFaultStatus(fault: ApiFault, namespace: string | undefined, name: st
   const details = { ...(name ? { name } : {}), kind };
   switch (fault.status) {
     case 403: {
-      const where = namespace && fault.verb !== "namespace" ? ` in the namespace "${namespace}"` : " at the cluster scope";
+      const where =
+        namespace && fault.verb !== "namespace" ? ` in the namespace "${namespace}"` : " at the cluster scope";
       const what = subresource ? `resource "${kind}/${subresource}"` : `resource "${kind}"`;
       const message =
         fault.message ??

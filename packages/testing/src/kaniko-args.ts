@@ -150,7 +150,9 @@ export function parseKanikoArgs(args: readonly string[]): KanikoArgs {
         parsed.ignored.push(takesValue ? `--${name}=${value}` : arg);
     }
     if (booleanFlags.has(name) && value !== undefined && !["true", "false", "1", "0", ""].includes(value)) {
-      throw new Error(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
+      throw new Error(
+        `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
+      );
     }
   }
   return parsed;

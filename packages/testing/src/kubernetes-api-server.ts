@@ -41,7 +41,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new StatusError(kubernetesStatus(413, "Request entity too large", { reason: "RequestEntityTooLarge" }));
+    if (size > maxBodyBytes)
+      throw new StatusError(kubernetesStatus(413, "Request entity too large", { reason: "RequestEntityTooLarge" }));
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -74,14 +75,24 @@ function invalid(kind: string, name: string, field: string, detail: string): Sta
   return new StatusError(
     kubernetesStatus(422, `${kind} "${name}" is invalid: ${field}: ${detail}`, {
       reason: "Invalid",
-      details: { name, kind: kind.toLowerCase() === "pod" ? "Pod" : kind, causes: [{ reason: "FieldValueInvalid", message: detail, field }] },
+      details: {
+        name,
+        kind: kind.toLowerCase() === "pod" ? "Pod" : kind,
+        causes: [{ reason: "FieldValueInvalid", message: detail, field }],
+      },
     }),
   );
 }
 
 function rawHttpError(socket: Duplex, status: KubernetesStatus): void {
   const text = JSON.stringify(status);
-  const reasons: Record<number, string> = { 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error" };
+  const reasons: Record<number, string> = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    500: "Internal Server Error",
+  };
   socket.end(
     `HTTP/1.1 ${status.code} ${reasons[status.code] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
@@ -141,7 +152,9 @@ export class KubernetesApiServer {
     const method = req.method ?? "GET";
     const notAllowed = () =>
       new StatusError(
-        kubernetesStatus(405, "the server does not allow this method on the requested resource", { reason: "MethodNotAllowed" }),
+        kubernetesStatus(405, "the server does not allow this method on the requested resource", {
+          reason: "MethodNotAllowed",
+        }),
       );
 
     if (parts.length === 1 && (parts[0] === "healthz" || parts[0] === "readyz" || parts[0] === "livez")) {
@@ -150,7 +163,12 @@ export class KubernetesApiServer {
       return;
     }
     if (parts.length === 1 && parts[0] === "version") {
-      sendJson(res, 200, { major: "1", minor: "30", gitVersion: "v1.30.0-flavorstack-double", platform: "linux/amd64" });
+      sendJson(res, 200, {
+        major: "1",
+        minor: "30",
+        gitVersion: "v1.30.0-flavorstack-double",
+        platform: "linux/amd64",
+      });
       return;
     }
     if (parts[0] !== "api" || parts[1] !== "v1") throw new StatusError(notFound());
@@ -243,14 +261,29 @@ export class KubernetesApiServer {
     });
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, url: URL, resource: StoredResource, filter: ObjectFilter): void {
-    res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache" });
+  private watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    resource: StoredResource,
+    filter: ObjectFilter,
+  ): void {
+    res.writeHead(200, {
+      "Content-Type": "application/json",
+      "Transfer-Encoding": "chunked",
+      "Cache-Control": "no-cache",
+    });
     res.flushHeaders();
     this.watches.add(res);
     const send = (event: WatchEvent<unknown>) => {
       if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
     };
-    const unsubscribe = this.options.store.watch(resource, filter, url.searchParams.get("resourceVersion") ?? undefined, send);
+    const unsubscribe = this.options.store.watch(
+      resource,
+      filter,
+      url.searchParams.get("resourceVersion") ?? undefined,
+      send,
+    );
     const timeoutSeconds = Number(url.searchParams.get("timeoutSeconds") ?? "0");
     const timer = timeoutSeconds > 0 ? setTimeout(() => res.end(), timeoutSeconds * 1000) : undefined;
     const cleanup = () => {
@@ -269,9 +302,12 @@ export class KubernetesApiServer {
     this.checkFault("create", namespace, body?.metadata?.name);
     if (!store.getNamespace(namespace)) throw new StatusError(notFoundStatus("namespaces", namespace));
     if (!body || typeof body !== "object" || !body.metadata || typeof body.metadata !== "object") {
-      throw badRequest("the body of the request was in an unknown format - accepted media types include: application/json");
+      throw badRequest(
+        "the body of the request was in an unknown format - accepted media types include: application/json",
+      );
     }
-    if (body.kind !== undefined && body.kind !== "Pod") throw badRequest(`the kind of the object must be Pod, not ${body.kind}`);
+    if (body.kind !== undefined && body.kind !== "Pod")
+      throw badRequest(`the kind of the object must be Pod, not ${body.kind}`);
     const metadata = { ...body.metadata };
     if (metadata.namespace && metadata.namespace !== namespace) {
       throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
@@ -290,7 +326,12 @@ export class KubernetesApiServer {
     }
     const name = metadata.name as string;
     if (name.length > 253 || !dnsSubdomain.test(name)) {
-      throw invalid("Pod", name, "metadata.name", `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+      throw invalid(
+        "Pod",
+        name,
+        "metadata.name",
+        `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      );
     }
     const spec = { ...(body.spec ?? {}) } as Pod["spec"];
     if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
@@ -323,11 +364,20 @@ export class KubernetesApiServer {
     spec.priority ??= 0;
     if (store.has("pods", namespace, name)) {
       throw new StatusError(
-        kubernetesStatus(409, `pods "${name}" already exists`, { reason: "AlreadyExists", details: { name, kind: "pods" } }),
+        kubernetesStatus(409, `pods "${name}" already exists`, {
+          reason: "AlreadyExists",
+          details: { name, kind: "pods" },
+        }),
       );
     }
     if (url.searchParams.get("dryRun") === "All") {
-      sendJson(res, 201, { apiVersion: "v1", kind: "Pod", metadata, spec, status: { phase: "Pending", qosClass: "BestEffort" } });
+      sendJson(res, 201, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata,
+        spec,
+        status: { phase: "Pending", qosClass: "BestEffort" },
+      });
       return;
     }
     const pod = store.create<Pod>("pods", {
@@ -341,7 +391,13 @@ export class KubernetesApiServer {
     sendJson(res, 201, pod);
   }
 
-  private async deletePod(req: IncomingMessage, res: ServerResponse, url: URL, namespace: string, name: string): Promise<void> {
+  private async deletePod(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    namespace: string,
+    name: string,
+  ): Promise<void> {
     const body = (await readJson(req)) as { gracePeriodSeconds?: number } | undefined;
     this.checkFault("delete", namespace, name);
     const query = url.searchParams.get("gracePeriodSeconds");
@@ -380,7 +436,9 @@ export class KubernetesApiServer {
     const timestamps = url.searchParams.get("timestamps") === "true";
     const follow = url.searchParams.get("follow") === "true" && !previous;
     const tailLines = url.searchParams.has("tailLines") ? Number(url.searchParams.get("tailLines")) : undefined;
-    let remaining = url.searchParams.has("limitBytes") ? Number(url.searchParams.get("limitBytes")) : Number.POSITIVE_INFINITY;
+    let remaining = url.searchParams.has("limitBytes")
+      ? Number(url.searchParams.get("limitBytes"))
+      : Number.POSITIVE_INFINITY;
     res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
     const write = (time: string, text: string) => {
       if (remaining <= 0 || res.writableEnded) return;
@@ -391,7 +449,8 @@ export class KubernetesApiServer {
       if (remaining <= 0) res.end();
     };
     const entries = runtime?.logEntries ?? [];
-    const shown = tailLines !== undefined && tailLines >= 0 ? entries.slice(Math.max(0, entries.length - tailLines)) : entries;
+    const shown =
+      tailLines !== undefined && tailLines >= 0 ? entries.slice(Math.max(0, entries.length - tailLines)) : entries;
     for (const entry of shown) write(entry.time, entry.text);
     if (!follow || !runtime || runtime.terminated || res.writableEnded) {
       if (!res.writableEnded) res.end();
@@ -417,7 +476,8 @@ export class KubernetesApiServer {
         `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(" ")}]`,
       );
     }
-    if (!names.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+    if (!names.includes(requested))
+      throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
     if (requested !== names[0]) {
       throw badRequest(`container "${requested}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`);
     }
@@ -431,7 +491,9 @@ export class KubernetesApiServer {
       this.upgrade(req, socket, head);
     } catch (error) {
       const status =
-        error instanceof StatusError ? error.status : kubernetesStatus(500, `Internal error occurred: ${String(error)}`);
+        error instanceof StatusError
+          ? error.status
+          : kubernetesStatus(500, `Internal error occurred: ${String(error)}`);
       rawHttpError(socket, status);
     }
   }
@@ -459,7 +521,9 @@ export class KubernetesApiServer {
     const runtime = kubelet.runtime(namespace, name);
     const waiting = pod.status.containerStatuses?.[0]?.state.waiting?.reason;
     if (!runtime?.started || runtime.terminated) {
-      throw badRequest(`container "${containerName}" in pod "${name}" is waiting to start: ${waiting ?? "ContainerCreating"}`);
+      throw badRequest(
+        `container "${containerName}" in pod "${name}" is waiting to start: ${waiting ?? "ContainerCreating"}`,
+      );
     }
     const offered = (req.headers["sec-websocket-protocol"] ?? "")
       .split(",")

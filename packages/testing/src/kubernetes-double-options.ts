@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Container, Pod } from "./kubernetes-types.js";
+import type { Pod } from "./kubernetes-types.js";
 
 /** Which pods a pod fault applies to: only the next pod created, or every pod (the default). */
 export type FaultTarget = "next" | "all";

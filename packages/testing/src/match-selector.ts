@@ -18,7 +18,11 @@ export function parseSelector(selector: string | null | undefined): SelectorRequ
     if (/\s(in|notin)\s*\(/.test(part)) throw new Error(`set-based selector not supported: ${part}`);
     const notEqual = part.indexOf("!=");
     if (notEqual > 0) {
-      requirements.push({ key: part.slice(0, notEqual).trim(), operator: "!=", value: part.slice(notEqual + 2).trim() });
+      requirements.push({
+        key: part.slice(0, notEqual).trim(),
+        operator: "!=",
+        value: part.slice(notEqual + 2).trim(),
+      });
       continue;
     }
     const equal = part.indexOf("=");
@@ -44,7 +48,10 @@ function fieldValue(object: unknown, path: string): string | undefined {
 }
 
 /** Whether `labels` satisfy a parsed label selector. */
-export function matchesLabels(labels: Record<string, string> | undefined, requirements: SelectorRequirement[]): boolean {
+export function matchesLabels(
+  labels: Record<string, string> | undefined,
+  requirements: SelectorRequirement[],
+): boolean {
   return requirements.every((requirement) => {
     const value = labels?.[requirement.key];
     switch (requirement.operator) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, readlink, lstat } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
@@ -48,8 +48,10 @@ async function tarDirectory(dir: string): Promise<Buffer> {
     const stat = await lstat(path);
     const base = { name: relative, mtime: new Date(0), uid: 0, gid: 0 };
     if (stat.isDirectory()) pack.entry({ ...base, type: "directory", mode: 0o755 });
-    else if (stat.isSymbolicLink()) pack.entry({ ...base, type: "symlink", linkname: await readlink(path), mode: 0o777 });
-    else if (stat.isFile()) pack.entry({ ...base, type: "file", mode: stat.mode & 0o111 ? 0o755 : 0o644 }, await readFile(path));
+    else if (stat.isSymbolicLink())
+      pack.entry({ ...base, type: "symlink", linkname: await readlink(path), mode: 0o777 });
+    else if (stat.isFile())
+      pack.entry({ ...base, type: "file", mode: stat.mode & 0o111 ? 0o755 : 0o644 }, await readFile(path));
   }
   pack.finalize();
   await ended;

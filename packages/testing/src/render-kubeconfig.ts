@@ -1,5 +1,10 @@
 /** A kubeconfig (YAML) with one cluster, user and context pointing at a plain-HTTP API server. */
-export function renderKubeconfig(options: { server: string; name: string; namespace?: string; token?: string }): string {
+export function renderKubeconfig(options: {
+  server: string;
+  name: string;
+  namespace?: string;
+  token?: string;
+}): string {
   const { server, name } = options;
   return [
     "apiVersion: v1",

@@ -40,10 +40,13 @@ export function createSimulatedKaniko(options: SimulatedKanikoOptions = {}): Exe
     const files = new Map<string, string>();
     let workDir: string | undefined;
     try {
-      const args = parseKanikoArgs([...context.container.command.slice(1), ...context.container.args].filter((arg) => arg !== "/kaniko/executor"));
+      const args = parseKanikoArgs(
+        [...context.container.command.slice(1), ...context.container.args].filter((arg) => arg !== "/kaniko/executor"),
+      );
       for (const flag of args.ignored) log(`WARN flag ${flag} is accepted but not simulated by the double`, "stderr");
       if (args.positional.length > 0) throw new Error(`accepts 0 arg(s), received ${args.positional.length}`);
-      if (!args.context) throw new Error("no build context given (the double serves --context=tar://stdin, s3:// or gs://)");
+      if (!args.context)
+        throw new Error("no build context given (the double serves --context=tar://stdin, s3:// or gs://)");
       if (args.destinations.length === 0 && !args.noPush) {
         throw new Error("you must provide --destination, or use --no-push");
       }
@@ -75,12 +78,9 @@ export function createSimulatedKaniko(options: SimulatedKanikoOptions = {}): Exe
       log(`INFO Using dockerfile: ${dockerfile}`);
 
       const labels = keyValues(args.labels);
-      const useBuildah =
-        options.buildah === "always" || (options.buildah !== "never" && (await isBuildahAvailable()));
+      const useBuildah = options.buildah === "always" || (options.buildah !== "never" && (await isBuildahAvailable()));
       const plainHttp = (registry: string) =>
-        args.insecure ||
-        args.insecureRegistries.includes(registry) ||
-        isPlainHttpRegistry(registry);
+        args.insecure || args.insecureRegistries.includes(registry) || isPlainHttpRegistry(registry);
       const skipTls = (registry: string) =>
         args.skipTlsVerify || args.skipTlsVerifyRegistries.includes(registry) || plainHttp(registry);
       let digests: string[];
@@ -102,20 +102,39 @@ export function createSimulatedKaniko(options: SimulatedKanikoOptions = {}): Exe
       } else {
         const instructions = (await readFile(join(contextDir, dockerfile), "utf8")).split("\n");
         const froms = instructions.filter((line) => /^\s*FROM\s/i.test(line));
-        if (froms.some((line) => !/^\s*FROM\s+scratch(\s|$)/i.test(line)) || instructions.some((line) => /^\s*RUN\s/i.test(line))) {
-          log("WARN buildah is not installed: the image holds the context files only (no base image, no RUN)", "stderr");
+        if (
+          froms.some((line) => !/^\s*FROM\s+scratch(\s|$)/i.test(line)) ||
+          instructions.some((line) => /^\s*RUN\s/i.test(line))
+        ) {
+          log(
+            "WARN buildah is not installed: the image holds the context files only (no base image, no RUN)",
+            "stderr",
+          );
         }
         const image = await buildContextImage(contextDir, labels);
         digests = destinations.map(() => image.digest);
         // kaniko writes the digest files before it pushes.
-        writeDigestFiles(files, args, destinations.map((destination) => destination.repository), digests);
+        writeDigestFiles(
+          files,
+          args,
+          destinations.map((destination) => destination.repository),
+          digests,
+        );
         for (const destination of destinations) {
           log(`INFO Pushing image to ${destination.repository}:${destination.tag}`);
-          await pushOciImage(image, destination, { scheme: plainHttp(destination.registry) ? "http" : "https", signal });
+          await pushOciImage(image, destination, {
+            scheme: plainHttp(destination.registry) ? "http" : "https",
+            signal,
+          });
           log(`INFO Pushed ${destination.repository}@${image.digest}`);
         }
       }
-      writeDigestFiles(files, args, destinations.map((destination) => destination.repository), digests);
+      writeDigestFiles(
+        files,
+        args,
+        destinations.map((destination) => destination.repository),
+        digests,
+      );
       return { exitCode: 0, terminationMessage: files.get(context.container.terminationMessagePath) ?? "" };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -2,12 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { ClusterStore } from "./cluster-store.js";
 import type { PodFaults } from "./fault-plan.js";
-import type {
-  Executor,
-  ExecutorContainer,
-  ExecutorResult,
-  KubeletTimings,
-} from "./kubernetes-double-options.js";
+import type { Executor, ExecutorContainer, ExecutorResult, KubeletTimings } from "./kubernetes-double-options.js";
 import { kubernetesTime, newUid } from "./kubernetes-time.js";
 import type {
   Container,
@@ -119,7 +114,7 @@ export class SimulatedKubelet {
     if (!pod) return undefined;
     const runtime = this.runtime(namespace, name);
     const grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-    const running = runtime !== undefined && runtime.started && !runtime.terminated;
+    const running = runtime?.started === true && !runtime.terminated;
     if (!running || grace <= 0) {
       if (running) this.event(pod, "Normal", "Killing", `Stopping container ${pod.spec.containers[0]?.name}`);
       this.forget(namespace, name)?.kill();
@@ -166,7 +161,12 @@ export class SimulatedKubelet {
   }
 
   private update(pod: Pod, mutate: (pod: Pod) => void): Pod | undefined {
-    return this.options.store.update<Pod>("pods", pod.metadata.namespace as string, pod.metadata.name as string, mutate);
+    return this.options.store.update<Pod>(
+      "pods",
+      pod.metadata.namespace as string,
+      pod.metadata.name as string,
+      mutate,
+    );
   }
 
   private setContainerState(pod: Pod, state: ContainerState, patch: Partial<ContainerStatus> = {}): void {
@@ -262,7 +262,13 @@ export class SimulatedKubelet {
       pod.spec.nodeName = nodeName;
       setCondition(pod, condition("PodScheduled", "True"));
     });
-    this.event(created, "Normal", "Scheduled", `Successfully assigned ${namespace}/${name} to ${nodeName}`, "default-scheduler");
+    this.event(
+      created,
+      "Normal",
+      "Scheduled",
+      `Successfully assigned ${namespace}/${name} to ${nodeName}`,
+      "default-scheduler",
+    );
     const startTime = new Date();
     const scheduled = this.update(created, (pod) => {
       pod.status.hostIP = hostIP;
@@ -283,7 +289,9 @@ export class SimulatedKubelet {
       const reason =
         faults.imagePullError.message ??
         `failed to pull and unpack image "${image}": failed to resolve reference "${image}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
-      this.update(created, (pod) => this.setContainerState(pod, { waiting: { reason: "ErrImagePull", message: reason } }));
+      this.update(created, (pod) =>
+        this.setContainerState(pod, { waiting: { reason: "ErrImagePull", message: reason } }),
+      );
       this.event(created, "Warning", "Failed", `Failed to pull image "${image}": ${reason}`);
       this.event(created, "Warning", "Failed", "Error: ErrImagePull");
       await delay(timings.backOffMs);
@@ -302,7 +310,9 @@ export class SimulatedKubelet {
       "Pulled",
       `Successfully pulled image "${image}" in ${timings.pullMs}ms (${timings.pullMs}ms including waiting). Image size: 0 bytes.`,
     );
-    this.update(created, (pod) => this.setContainerState(pod, { waiting: { reason: "ContainerCreating" } }, { imageID: imageID(image) }));
+    this.update(created, (pod) =>
+      this.setContainerState(pod, { waiting: { reason: "ContainerCreating" } }, { imageID: imageID(image) }),
+    );
     this.event(created, "Normal", "Created", `Created container ${container.name}`);
     await delay(timings.startMs + (faults.slowStart?.ms ?? 0));
     if (!this.alive(created, runtime)) return;
@@ -375,17 +385,14 @@ export class SimulatedKubelet {
     return result;
   }
 
-  private finish(
-    pod: Pod,
-    runtime: PodRuntime,
-    result: ExecutorResult,
-    startedAt: string,
-    containerID: string,
-  ): void {
+  private finish(pod: Pod, runtime: PodRuntime, result: ExecutorResult, startedAt: string, containerID: string): void {
     const container = pod.spec.containers[0] as Container;
     let message = truncateUtf8(result.terminationMessage ?? "", terminationMessageLimit);
     if (!message && result.exitCode !== 0 && container.terminationMessagePolicy === "FallbackToLogsOnError") {
-      const tail = runtime.logEntries.slice(-80).map((entry) => entry.text).join("");
+      const tail = runtime.logEntries
+        .slice(-80)
+        .map((entry) => entry.text)
+        .join("");
       message = truncateUtf8(tail.slice(-2048), 2048);
     }
     const terminated = {
@@ -430,7 +437,11 @@ export class SimulatedKubelet {
     const wait = Math.max(0, startTime.getTime() + seconds * 1000 - Date.now());
     const timer = setTimeout(() => {
       if (!this.alive(pod, runtime)) return;
-      const current = this.options.store.get<Pod>("pods", pod.metadata.namespace as string, pod.metadata.name as string);
+      const current = this.options.store.get<Pod>(
+        "pods",
+        pod.metadata.namespace as string,
+        pod.metadata.name as string,
+      );
       if (!current) return;
       const message = "Pod was active on the node longer than the specified deadline";
       const wasRunning = runtime.started;

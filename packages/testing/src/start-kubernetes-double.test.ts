@@ -82,20 +82,29 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
 
     const byLabel = await clients.core.listNamespacedPod({ namespace, labelSelector: "app=crud,tier=x" });
     expect(byLabel.items.map((pod) => pod.metadata?.name)).toEqual(["crud-pod"]);
-    const byField = await clients.core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${generated.metadata?.name}` });
+    const byField = await clients.core.listNamespacedPod({
+      namespace,
+      fieldSelector: `metadata.name=${generated.metadata?.name}`,
+    });
     expect(byField.items).toHaveLength(1);
     expect(byField.metadata?.resourceVersion).toMatch(/^\d+$/);
 
     await waitForPhase(clients.core, namespace, "crud-pod", ["Succeeded"]);
     const deleted = await clients.core.deleteNamespacedPod({ name: "crud-pod", namespace, gracePeriodSeconds: 0 });
     expect(deleted.metadata?.name).toBe("crud-pod");
-    const gone = await clients.core.readNamespacedPod({ name: "crud-pod", namespace }).catch((caught: unknown) => caught);
+    const gone = await clients.core
+      .readNamespacedPod({ name: "crud-pod", namespace })
+      .catch((caught: unknown) => caught);
     expect((gone as ApiException<string>).code).toBe(404);
     const again = await clients.core
       .deleteNamespacedPod({ name: "crud-pod", namespace })
       .catch((caught: unknown) => caught as ApiException<string>);
     expect((again as ApiException<string>).code).toBe(404);
-    await clients.core.deleteNamespacedPod({ name: generated.metadata?.name as string, namespace, gracePeriodSeconds: 0 });
+    await clients.core.deleteNamespacedPod({
+      name: generated.metadata?.name as string,
+      namespace,
+      gracePeriodSeconds: 0,
+    });
   });
 
   it("watches a pod ADDED → MODIFIED(Running) → MODIFIED(Succeeded) from its resourceVersion", async () => {
@@ -138,7 +147,10 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     expect(terminated?.startedAt).toBeInstanceOf(Date);
     expect(pod.status?.conditions?.find((condition) => condition.type === "PodScheduled")?.status).toBe("True");
 
-    const events = await clients.core.listNamespacedEvent({ namespace, fieldSelector: "involvedObject.name=watched-pod" });
+    const events = await clients.core.listNamespacedEvent({
+      namespace,
+      fieldSelector: "involvedObject.name=watched-pod",
+    });
     expect(events.items.map((event) => event.reason)).toEqual(["Scheduled", "Pulling", "Pulled", "Created", "Started"]);
     expect(events.items[0]?.involvedObject.uid).toBe(created.metadata?.uid);
   });
@@ -146,7 +158,12 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
   it("ends a watch at timeoutSeconds and when the server ends watches", async () => {
     const started = Date.now();
     await new Promise<void>((resolve) => {
-      void clients.watch.watch(`/api/v1/namespaces/${namespace}/pods`, { timeoutSeconds: 1 }, () => {}, () => resolve());
+      void clients.watch.watch(
+        `/api/v1/namespaces/${namespace}/pods`,
+        { timeoutSeconds: 1 },
+        () => {},
+        () => resolve(),
+      );
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const ended = new Promise<unknown>((resolve) => {
@@ -179,7 +196,9 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     await out.ended;
     expect(out.text()).toBe("hello from logged-pod\nargs: --verbosity=info\nwarning line\ndone\n");
 
-    const after = await fetch(`${cluster.url}/api/v1/namespaces/${namespace}/pods/logged-pod/log?tailLines=1&timestamps=true`);
+    const after = await fetch(
+      `${cluster.url}/api/v1/namespaces/${namespace}/pods/logged-pod/log?tailLines=1&timestamps=true`,
+    );
     expect(await after.text()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z done\n$/);
   });
 

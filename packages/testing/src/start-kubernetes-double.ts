@@ -10,8 +10,8 @@ import { KubernetesApiServer } from "./kubernetes-api-server.js";
 import type { KubernetesDoubleFaults, KubernetesDoubleOptions } from "./kubernetes-double-options.js";
 import type { KubernetesEvent, Namespace, Pod } from "./kubernetes-types.js";
 import { renderKubeconfig } from "./render-kubeconfig.js";
-import { SimulatedKubelet } from "./simulated-kubelet.js";
 import { simulatedKaniko } from "./simulated-kaniko.js";
+import { SimulatedKubelet } from "./simulated-kubelet.js";
 
 /** A running Kubernetes API double. */
 export interface KubernetesDouble {
@@ -95,7 +95,8 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
       const tick = () => {
         const found = probe();
         if (found !== undefined) resolve(found);
-        else if (Date.now() - started > timeoutMs) reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        else if (Date.now() - started > timeoutMs)
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
         else setTimeout(tick, 10);
       };
       tick();
@@ -108,7 +109,11 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
     contextName,
     pods: (namespace) => inNamespace(store.list<Pod>("pods"), namespace),
     events: (namespace) => inNamespace(store.list<KubernetesEvent>("events"), namespace),
-    logs: (namespace, name) => kubelet.runtime(namespace, name)?.logEntries.map((entry) => entry.text).join(""),
+    logs: (namespace, name) =>
+      kubelet
+        .runtime(namespace, name)
+        ?.logEntries.map((entry) => entry.text)
+        .join(""),
     addNamespace: (name) => store.addNamespace(name),
     setFaults: (next) => faults.set(next),
     addFaults: (next) => faults.add(next),

@@ -1,5 +1,5 @@
 import { PassThrough, Readable, Writable } from "node:stream";
-import { Attach, CoreV1Api, KubeConfig, Log, Watch, type V1Pod } from "@kubernetes/client-node";
+import { Attach, CoreV1Api, KubeConfig, Log, type V1Pod, Watch } from "@kubernetes/client-node";
 import type { KubernetesDouble } from "../start-kubernetes-double.js";
 
 export interface KubeClients {
@@ -17,7 +17,18 @@ export function kubeClients(cluster: KubernetesDouble): KubeClients {
   return { kc, core: kc.makeApiClient(CoreV1Api), watch: new Watch(kc), log: new Log(kc), attach: new Attach(kc) };
 }
 
-export function buildPod(name: string, overrides: Partial<{ args: string[]; stdin: boolean; stdinOnce: boolean; restartPolicy: string; labels: Record<string, string>; activeDeadlineSeconds: number; terminationMessagePolicy: string }> = {}): V1Pod {
+export function buildPod(
+  name: string,
+  overrides: Partial<{
+    args: string[];
+    stdin: boolean;
+    stdinOnce: boolean;
+    restartPolicy: string;
+    labels: Record<string, string>;
+    activeDeadlineSeconds: number;
+    terminationMessagePolicy: string;
+  }> = {},
+): V1Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -33,7 +44,9 @@ export function buildPod(name: string, overrides: Partial<{ args: string[]; stdi
           stdin: overrides.stdin ?? true,
           stdinOnce: overrides.stdinOnce ?? true,
           tty: false,
-          ...(overrides.terminationMessagePolicy ? { terminationMessagePolicy: overrides.terminationMessagePolicy } : {}),
+          ...(overrides.terminationMessagePolicy
+            ? { terminationMessagePolicy: overrides.terminationMessagePolicy }
+            : {}),
         },
       ],
     },
@@ -80,7 +93,13 @@ export function socketClosed(ws: {
   });
 }
 
-export async function waitForPhase(core: CoreV1Api, namespace: string, name: string, phases: string[], timeoutMs = 10_000): Promise<V1Pod> {
+export async function waitForPhase(
+  core: CoreV1Api,
+  namespace: string,
+  name: string,
+  phases: string[],
+  timeoutMs = 10_000,
+): Promise<V1Pod> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pod = await core.readNamespacedPod({ name, namespace });

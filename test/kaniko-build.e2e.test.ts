@@ -1,0 +1,352 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  BuildContext,
+  BuildError,
+  ConfigError,
+  type ContainerRegistry,
+  defaultContainerRegistryFlavor,
+  ImageReference,
+  silentLogger,
+} from "@flavorstack/core";
+import {
+  type KanikoImageBuilder,
+  KanikoBuildError,
+  KanikoImageBuilderFlavor,
+  type KanikoImageBuilderOptions,
+} from "@flavorstack/kaniko";
+import { type KubernetesDouble, type KubernetesDoubleOptions, startKubernetesDouble } from "@flavorstack/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { pushBusyboxBase } from "./support/busybox-base.js";
+import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
+
+const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
+
+/** The kaniko image builder against the Kubernetes API double, which builds with buildah and pushes to a real registry. */
+describe("kaniko image builder → Kubernetes API double → real registry", () => {
+  let registry: RunningRegistry;
+  let baseImage: string;
+  let containerRegistry: ContainerRegistry;
+  let scratch: string;
+  let tinyContext: BuildContext;
+  const clusters: KubernetesDouble[] = [];
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    baseImage = await pushBusyboxBase(registry.hostPort);
+    containerRegistry = await defaultContainerRegistryFlavor.createComponent({
+      name: "registry",
+      config: { uri: registry.hostPort },
+    });
+    scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-e2e-"));
+    const tinyDir = path.join(scratch, "tiny");
+    await import("node:fs/promises").then((fs) => fs.mkdir(tinyDir));
+    await writeFile(path.join(tinyDir, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
+    await writeFile(path.join(tinyDir, "hello.txt"), "hello from the kaniko e2e test\n");
+    tinyContext = new BuildContext({ root: tinyDir, logger: silentLogger });
+  });
+
+  afterEach(async () => {
+    for (const cluster of clusters.splice(0)) await cluster.stop();
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** A double, and a builder pointed at it through a kubeconfig file. */
+  async function setup(
+    doubleOptions: KubernetesDoubleOptions = {},
+    config: Record<string, unknown> = {},
+    builderOptions: KanikoImageBuilderOptions = {},
+  ): Promise<{ cluster: KubernetesDouble; builder: KanikoImageBuilder }> {
+    const cluster = await startKubernetesDouble(doubleOptions);
+    clusters.push(cluster);
+    const kubeconfigPath = path.join(scratch, `kubeconfig-${clusters.length}-${Date.now()}`);
+    await writeFile(kubeconfigPath, cluster.kubeconfig);
+    const factory = await KanikoImageBuilderFlavor.implementation();
+    const builder = (factory as unknown as (init: unknown, options: KanikoImageBuilderOptions) => KanikoImageBuilder)(
+      {
+        id: "kaniko-e2e",
+        name: "cluster-builder",
+        flavor: "kaniko",
+        config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: cluster.contextName, ...config }),
+      },
+      { kubeconfigPath, logger: silentLogger, ...builderOptions },
+    );
+    return { cluster, builder };
+  }
+
+  async function expectHelloPushed(image: ImageReference, tag: string): Promise<void> {
+    expect(image).toBeInstanceOf(ImageReference);
+    expect(image.registry).toBe(registry.hostPort);
+    expect(image.repository).toBe("flavorstack/kaniko-hello");
+    expect(image.tag).toBe(tag);
+    expect(image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(await manifestDigest(registry.hostPort, "flavorstack/kaniko-hello", tag)).toBe(image.digest);
+  }
+
+  it("builds examples/hello over attach v5, pushes it and returns the registry's digest; the pod is deleted", async () => {
+    const { cluster, builder } = await setup();
+    const logs: string[] = [];
+    const progress: number[] = [];
+    const image = await builder.build(
+      `${registry.hostPort}/flavorstack/kaniko-hello:v5`,
+      new BuildContext({ root: helloDir, logger: silentLogger }),
+      {
+        buildArgs: { BASE_IMAGE: baseImage },
+        labels: { "org.example.built-by": "flavorstack-kaniko-e2e" },
+        onLog: (line) => logs.push(line),
+        onProgress: ({ bytes }) => progress.push(bytes),
+      },
+      containerRegistry,
+    );
+    await expectHelloPushed(image, "v5");
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBeGreaterThan(0);
+    expect(logs.join("\n")).toMatch(/Extracted build context/);
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  it("builds over attach v4 only (clusters before 1.30: stdin EOF by closing the socket)", async () => {
+    const { cluster, builder } = await setup({ attachProtocols: ["v4.channel.k8s.io"] });
+    const image = await builder.build(
+      `${registry.hostPort}/flavorstack/kaniko-hello:v4`,
+      new BuildContext({ root: helloDir, logger: silentLogger }),
+      { buildArgs: { BASE_IMAGE: baseImage } },
+      containerRegistry,
+    );
+    await expectHelloPushed(image, "v4");
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  it("re-watches when the server ends its watches mid-build", async () => {
+    const { cluster, builder } = await setup({ faults: { slowStart: { ms: 600 } } });
+    const ending = setInterval(() => cluster.endWatches(), 100);
+    try {
+      const image = await builder.build(
+        `${registry.hostPort}/flavorstack/kaniko-tiny:rewatch`,
+        tinyContext,
+        {},
+        containerRegistry,
+      );
+      expect(image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    } finally {
+      clearInterval(ending);
+    }
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  it("defaults the tag to latest", async () => {
+    const { cluster, builder } = await setup();
+    const image = await builder.build(`${registry.hostPort}/flavorstack/kaniko-tiny`, tinyContext, {}, containerRegistry);
+    expect(image.tag).toBe("latest");
+    expect(await manifestDigest(registry.hostPort, "flavorstack/kaniko-tiny", "latest")).toBe(image.digest);
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  describe("failures: a specific error, and no pod left", () => {
+    const cases: {
+      name: string;
+      double?: KubernetesDoubleOptions;
+      config?: Record<string, unknown>;
+      error: RegExp;
+      type?: new (...args: never[]) => Error;
+      check?: (error: KanikoBuildError) => void;
+    }[] = [
+      {
+        name: "image pull error",
+        double: { faults: { imagePullError: {} } },
+        error: /The build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} cannot start: (ErrImagePull|ImagePullBackOff).*cannot pull the executor image/s,
+        check: (error) => {
+          expect(error.reason).toMatch(/ErrImagePull|ImagePullBackOff/);
+          expect(error.events.length).toBeGreaterThan(0);
+          expect(error.message).toMatch(/Events of zenml-kaniko\/kaniko-build-/);
+        },
+      },
+      {
+        name: "unschedulable pod",
+        double: { faults: { unschedulable: { message: "0/3 nodes are available: 3 Insufficient memory." } } },
+        error: /cannot start: Unschedulable \(0\/3 nodes are available: 3 Insufficient memory\.\).*No node can run the pod/s,
+        check: (error) => expect(error.events.join("\n")).toMatch(/FailedScheduling/),
+      },
+      {
+        name: "pod not running within podRunningTimeout",
+        double: { faults: { slowStart: { ms: 10_000 } } },
+        config: { podRunningTimeout: 1 },
+        error: /was not running after 1 s \(podRunningTimeout\)/,
+        check: (error) => expect(error.reason).toBe("PodRunningTimeout"),
+      },
+      {
+        name: "non-zero exit code",
+        double: { faults: { exitCode: { code: 3, message: "RUN make failed" } } },
+        error: /failed in pod zenml-kaniko\/kaniko-build-[0-9a-f]{8}: exit code 3/,
+        check: (error) => expect(error.exitCode).toBe(3),
+      },
+      {
+        name: "OOM kill",
+        double: { faults: { oomKilled: {} } },
+        error: /exit code 137 \(OOMKilled\)\. The executor ran out of memory/,
+        check: (error) => {
+          expect(error.exitCode).toBe(137);
+          expect(error.reason).toBe("OOMKilled");
+        },
+      },
+      {
+        name: "empty termination message",
+        double: { faults: { terminationMessage: { kind: "empty" } } },
+        error: /cannot be confirmed: the executor exited 0 but left no termination message/,
+      },
+      {
+        name: "garbage termination message",
+        double: { faults: { terminationMessage: { kind: "garbage" } } },
+        error: /cannot be confirmed: the termination message ".*" is not an image reference with a digest/,
+      },
+      {
+        name: "termination message of another repository",
+        double: { faults: { terminationMessage: { kind: "other-repository" } } },
+        error: /cannot be confirmed: the executor reports a push to '.*', not to the requested repository/,
+      },
+      {
+        name: "attach stream dropped",
+        double: { faults: { attachDrop: { afterBytes: 10 } } },
+        // The executor gets a truncated context and fails; the error says both.
+        error: /exit code 1 \(Error\)\. \(the context stream also broke: the attach stream to zenml-kaniko\/kaniko-build-[0-9a-f]{8} closed after \d+ bytes of the build context/,
+      },
+      {
+        name: "attach refused (403)",
+        double: { faults: { apiErrors: [{ verb: "attach", status: 403, message: "attach is forbidden here" }] } },
+        error: /Streaming the build context .* failed: attaching to .* failed: the API server refused the upgrade with HTTP 403: attach is forbidden here\. The kubeconfig's user .* needs create on pods\/attach/,
+      },
+      {
+        name: "pod creation forbidden",
+        double: { faults: { apiErrors: [{ verb: "create", status: 403, message: "pods is forbidden" }] } },
+        error: /Creating the build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} failed: HTTP 403 \(Forbidden\): pods is forbidden\. The kubeconfig's user .* needs create, get, watch and delete on pods/,
+        type: BuildError,
+      },
+      {
+        name: "missing namespace",
+        config: { kubernetesNamespace: "no-such-namespace" },
+        error: /namespace 'no-such-namespace' does not exist .* it must exist\. Create it with `kubectl --context flavorstack-double create namespace no-such-namespace`/,
+        type: ConfigError,
+      },
+      {
+        name: "unknown context",
+        config: { kubernetesContext: "prod" },
+        error: /Kubernetes context 'prod' is not in .*; the available contexts are: flavorstack-double\./,
+        type: ConfigError,
+      },
+    ];
+
+    for (const testCase of cases) {
+      it(testCase.name, async () => {
+        const { cluster, builder } = await setup(testCase.double, testCase.config);
+        const error = await builder
+          .build(`${registry.hostPort}/flavorstack/kaniko-tiny:fault`, tinyContext, {}, containerRegistry)
+          .then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+        if (process.env.FLAVORSTACK_E2E_PRINT_ERRORS) console.log(`--- ${testCase.name}\n${(error as Error).message}`);
+        expect(error).toBeInstanceOf(testCase.type ?? KanikoBuildError);
+        expect((error as Error).message).toMatch(testCase.error);
+        expect((error as Error).message).not.toContain("flavorstack-double-token");
+        testCase.check?.(error as KanikoBuildError);
+        expect(cluster.pods()).toEqual([]);
+      });
+    }
+
+    it("a failed delete is retried", async () => {
+      const { cluster, builder } = await setup({
+        faults: { apiErrors: [{ verb: "delete", status: 500, times: 2 }] },
+      });
+      const image = await builder.build(
+        `${registry.hostPort}/flavorstack/kaniko-tiny:delete-retry`,
+        tinyContext,
+        {},
+        containerRegistry,
+      );
+      expect(image.digest).toMatch(/^sha256:/);
+      expect(cluster.pods()).toEqual([]);
+    });
+  });
+
+  it("keeps env values out of errors and logs", async () => {
+    const secret = "s3cr3t-value-that-must-not-leak";
+    const { cluster, builder } = await setup(
+      { faults: { exitCode: { code: 1, message: `failed with ${secret}` } } },
+      { env: [{ name: "REGISTRY_PASSWORD", value: secret }] },
+    );
+    const logs: string[] = [];
+    const error = await builder
+      .build(`${registry.hostPort}/flavorstack/kaniko-tiny:secret`, tinyContext, { onLog: (line) => logs.push(line) }, containerRegistry)
+      .catch((caught: unknown) => caught as KanikoBuildError);
+    expect(error).toBeInstanceOf(KanikoBuildError);
+    expect((error as Error).message).not.toContain(secret);
+    expect(logs.join("\n")).not.toContain(secret);
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  it("aborting mid-stream deletes the pod", async () => {
+    // A context of ~8 MiB of incompressible bytes, so the stream takes a while.
+    const bigDir = path.join(scratch, "abort-context");
+    const fs = await import("node:fs/promises");
+    await fs.mkdir(bigDir, { recursive: true });
+    await writeFile(path.join(bigDir, "Dockerfile"), "FROM scratch\nCOPY blob /blob\n");
+    await writeFile(path.join(bigDir, "blob"), (await import("node:crypto")).randomBytes(8 * 1024 * 1024));
+    const { cluster, builder } = await setup({ stdinHighWaterMark: 16 * 1024 });
+    const controller = new AbortController();
+    let sentWhenAborted = 0;
+    const error = await builder
+      .build(
+        `${registry.hostPort}/flavorstack/kaniko-tiny:abort`,
+        new BuildContext({ root: bigDir, logger: silentLogger }),
+        {
+          signal: controller.signal,
+          onProgress: ({ bytes }) => {
+            if (bytes > 256 * 1024 && !controller.signal.aborted) {
+              sentWhenAborted = bytes;
+              controller.abort(new Error("user cancelled"));
+            }
+          },
+        },
+        containerRegistry,
+      )
+      .catch((caught: unknown) => caught);
+    expect(sentWhenAborted).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(BuildError);
+    expect((error as Error).message).toMatch(/^The build of .*kaniko-tiny:abort was aborted\.$/);
+    expect(((error as Error).cause as Error).message).toBe("user cancelled");
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  it("an already aborted signal creates nothing", async () => {
+    const { cluster, builder } = await setup();
+    const error = await builder
+      .build(`${registry.hostPort}/flavorstack/kaniko-tiny:x`, tinyContext, { signal: AbortSignal.abort() }, containerRegistry)
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/was aborted/);
+    expect(cluster.pods()).toEqual([]);
+  });
+
+  it("sweep() deletes our old pods and leaves others", async () => {
+    const { cluster, builder } = await setup({ faults: { slowStart: { ms: 60_000 } } }, {}, { handleProcessSignals: false });
+    const controller = new AbortController();
+    const running = builder
+      .build(`${registry.hostPort}/flavorstack/kaniko-tiny:sweep`, tinyContext, { signal: controller.signal }, containerRegistry)
+      .catch(() => undefined);
+    const [pod] = await cluster.waitForPodCount(1);
+    expect(pod?.metadata.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "flavorstack",
+      "flavorstack.io/component": "kaniko-build",
+    });
+    expect(await builder.sweep({ olderThanSeconds: 3600 })).toEqual([]);
+    expect(await builder.sweep({ olderThanSeconds: 0 })).toEqual([pod?.metadata.name]);
+    expect(cluster.pods()).toEqual([]);
+    controller.abort();
+    await running;
+  });
+});
