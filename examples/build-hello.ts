@@ -29,17 +29,23 @@ async function main(): Promise<void> {
         name: "local-registry",
         config: { uri: registryUri },
       }),
-      await flavors.get("image_builder", "local").createComponent({ name: "local-builder", config: { engine: "auto" } }),
+      await flavors
+        .get("image_builder", "local")
+        .createComponent({ name: "local-builder", config: { engine: "auto" } }),
     ],
   });
   stack.validate();
 
-  const image = await stack.buildImage(`${registryUri}/flavorstack/hello:latest`, new BuildContext({ root: path.join(here, "hello") }), {
-    buildArgs: { BASE_IMAGE: `${registryUri}/flavorstack/busybox:latest` },
-    labels: { "org.opencontainers.image.title": "flavorstack hello" },
-    logger: consoleLogger,
-    onLog: (line) => process.stderr.write(`  ${line}\n`),
-  });
+  const image = await stack.buildImage(
+    `${registryUri}/flavorstack/hello:latest`,
+    new BuildContext({ root: path.join(here, "hello") }),
+    {
+      buildArgs: { BASE_IMAGE: `${registryUri}/flavorstack/busybox:latest` },
+      labels: { "org.opencontainers.image.title": "flavorstack hello" },
+      logger: consoleLogger,
+      onLog: (line) => process.stderr.write(`  ${line}\n`),
+    },
+  );
   console.log(image.toString());
 }
 

@@ -10,8 +10,8 @@ import {
   FlavorRegistryToken,
   ImageReference,
   resolve,
-  silentLogger,
   type Stack,
+  silentLogger,
 } from "@flavorstack/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
@@ -49,11 +49,15 @@ describe("local image builder (buildah) → real registry", () => {
 
   it("builds examples/hello (a RUN on the busybox base), pushes it and returns the registry's digest", async () => {
     const logs: string[] = [];
-    const image = await stack.buildImage(`${registry.hostPort}/flavorstack/hello:e2e`, new BuildContext({ root: helloDir }), {
-      buildArgs: { BASE_IMAGE: baseImage },
-      labels: { "org.example.built-by": "flavorstack-e2e" },
-      onLog: (line) => logs.push(line),
-    });
+    const image = await stack.buildImage(
+      `${registry.hostPort}/flavorstack/hello:e2e`,
+      new BuildContext({ root: helloDir }),
+      {
+        buildArgs: { BASE_IMAGE: baseImage },
+        labels: { "org.example.built-by": "flavorstack-e2e" },
+        onLog: (line) => logs.push(line),
+      },
+    );
     expect(image).toBeInstanceOf(ImageReference);
     expect(image.registry).toBe(registry.hostPort);
     expect(image.repository).toBe("flavorstack/hello");
@@ -66,9 +70,13 @@ describe("local image builder (buildah) → real registry", () => {
   });
 
   it("tags :latest when the name has no tag", async () => {
-    const image = await stack.buildImage(`${registry.hostPort}/flavorstack/hello`, new BuildContext({ root: helloDir }), {
-      buildArgs: { BASE_IMAGE: baseImage },
-    });
+    const image = await stack.buildImage(
+      `${registry.hostPort}/flavorstack/hello`,
+      new BuildContext({ root: helloDir }),
+      {
+        buildArgs: { BASE_IMAGE: baseImage },
+      },
+    );
     expect(image.tag).toBe("latest");
     expect(await manifestDigest(registry.hostPort, "flavorstack/hello", "latest")).toBe(image.digest);
   });
@@ -87,9 +95,9 @@ describe("local image builder (buildah) → real registry", () => {
   });
 
   it("refuses an image outside the stack's registry before building", async () => {
-    await expect(
-      stack.buildImage("ghcr.io/acme/hello:1", new BuildContext({ root: helloDir })),
-    ).rejects.toThrowError(`The image 'ghcr.io/acme/hello:1' is not in container registry 'registry' (${registry.hostPort})`);
+    await expect(stack.buildImage("ghcr.io/acme/hello:1", new BuildContext({ root: helloDir }))).rejects.toThrowError(
+      `The image 'ghcr.io/acme/hello:1' is not in container registry 'registry' (${registry.hostPort})`,
+    );
   });
 
   it("refuses a context without a Dockerfile", async () => {

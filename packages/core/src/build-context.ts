@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import {
-  type Dirent,
   closeSync,
+  type Dirent,
   constants as fsConstants,
   fstatSync,
   openSync,

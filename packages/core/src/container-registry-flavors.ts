@@ -45,7 +45,8 @@ export const dockerHubContainerRegistryFlavor = registryFlavor({
 export const githubContainerRegistryFlavor = registryFlavor({
   name: "github",
   displayName: "GitHub Container Registry",
-  docsUrl: "https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry",
+  docsUrl:
+    "https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry",
   uriRule: {
     test: (domain, namespace) => domain === "ghcr.io" && namespace !== "",
     message: "a GitHub container registry URI is 'ghcr.io/<owner>'",

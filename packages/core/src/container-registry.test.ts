@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContainerRegistry, isLocalRegistryHost, parseRegistryUri } from "./container-registry.js";
+import { type ContainerRegistry, isLocalRegistryHost, parseRegistryUri } from "./container-registry.js";
 import {
   awsContainerRegistryFlavor,
   azureContainerRegistryFlavor,
@@ -36,10 +36,13 @@ describe("ContainerRegistry", () => {
     expect((await registry("ghcr.io/acme/")).uri).toBe("ghcr.io/acme");
   });
 
-  it.each(["https://ghcr.io/acme", "ghcr.io/Acme", "", "ghcr.io//x", "ghcr.io/a:tag"])("refuses uri %j", async (uri) => {
-    await expect(registry(uri)).rejects.toThrowError(ConfigError);
-    await expect(registry(uri)).rejects.toThrowError(/- uri: /);
-  });
+  it.each(["https://ghcr.io/acme", "ghcr.io/Acme", "", "ghcr.io//x", "ghcr.io/a:tag"])(
+    "refuses uri %j",
+    async (uri) => {
+      await expect(registry(uri)).rejects.toThrowError(ConfigError);
+      await expect(registry(uri)).rejects.toThrowError(/- uri: /);
+    },
+  );
 
   it("decides membership by repository components, not string prefixes", async () => {
     const acme = await registry("repo.example.com/acme");
@@ -59,7 +62,11 @@ describe("ContainerRegistry", () => {
 
 describe("container registry flavors", () => {
   it.each([
-    [dockerHubContainerRegistryFlavor, ["docker.io/acme", "acme", "index.docker.io/acme"], ["ghcr.io/acme", "docker.io"]],
+    [
+      dockerHubContainerRegistryFlavor,
+      ["docker.io/acme", "acme", "index.docker.io/acme"],
+      ["ghcr.io/acme", "docker.io"],
+    ],
     [githubContainerRegistryFlavor, ["ghcr.io/acme"], ["ghcr.io", "docker.io/acme"]],
     [
       gcpContainerRegistryFlavor,
@@ -71,7 +78,11 @@ describe("container registry flavors", () => {
       ["715803424592.dkr.ecr.us-east-1.amazonaws.com"],
       ["715803424592.dkr.ecr.us-east-1.amazonaws.com/app", "ecr.aws/x", "1234.dkr.ecr.us-east-1.amazonaws.com"],
     ],
-    [azureContainerRegistryFlavor, ["myregistry.azurecr.io", "myregistry.azurecr.io/team"], ["azurecr.io", "ghcr.io/a"]],
+    [
+      azureContainerRegistryFlavor,
+      ["myregistry.azurecr.io", "myregistry.azurecr.io/team"],
+      ["azurecr.io", "ghcr.io/a"],
+    ],
   ])("%s accepts its URIs and refuses others", (flavor, good, bad) => {
     for (const uri of good) expect(flavor.parseConfig({ uri }).uri).toBe(uri);
     for (const uri of bad) {

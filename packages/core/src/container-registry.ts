@@ -37,7 +37,10 @@ export const containerRegistryUri = z
   .trim()
   .min(1, "a registry URI is required, e.g. 'ghcr.io/acme' or '127.0.0.1:5000'")
   .transform((uri) => uri.replace(/\/+$/, ""))
-  .refine((uri) => !/^[a-z]+:\/\//i.test(uri), "write the URI without a scheme, e.g. 'ghcr.io/acme' not 'https://ghcr.io/acme'")
+  .refine(
+    (uri) => !/^[a-z]+:\/\//i.test(uri),
+    "write the URI without a scheme, e.g. 'ghcr.io/acme' not 'https://ghcr.io/acme'",
+  )
   .refine(
     (uri) => parseRegistryUri(uri) !== undefined,
     "not a valid registry URI: use host[:port][/namespace] with a lowercase namespace",

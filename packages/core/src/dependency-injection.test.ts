@@ -1,8 +1,8 @@
 // tsyringe checks for the Reflect metadata API when it is imported.
 import "reflect-metadata";
+import { container as globalContainer } from "tsyringe";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { container as globalContainer } from "tsyringe";
 import {
   createFlavorstackContainer,
   createToken,
@@ -45,7 +45,11 @@ describe("createFlavorstackContainer", () => {
     await resolve(first, IntegrationRegistryToken).register(acmeIntegration);
     expect(firstFlavors.get("alerter", "acme").integration).toBe("acme");
     expect(resolve(second, FlavorRegistryToken).has("alerter", "acme")).toBe(false);
-    expect(resolve(first, IntegrationRegistryToken).list().map((i) => i.name)).toEqual(["acme", "built-in"]);
+    expect(
+      resolve(first, IntegrationRegistryToken)
+        .list()
+        .map((i) => i.name),
+    ).toEqual(["acme", "built-in"]);
     await expect(resolve(first, IntegrationRegistryToken).register(acmeIntegration)).rejects.toThrowError(
       "An integration named 'acme' is already registered",
     );

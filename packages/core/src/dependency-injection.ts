@@ -1,7 +1,12 @@
 // tsyringe needs the Reflect metadata API to be present when it is imported;
 // we use it only with tokens and factories (no decorators, no emitted metadata).
 import "reflect-metadata";
-import { type DependencyContainer, instanceCachingFactory, type InjectionToken, container as rootContainer } from "tsyringe";
+import {
+  type DependencyContainer,
+  type InjectionToken,
+  instanceCachingFactory,
+  container as rootContainer,
+} from "tsyringe";
 import { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
 import { FlavorRegistry } from "./flavor-registry.js";
 import { IntegrationRegistry } from "./integration-registry.js";

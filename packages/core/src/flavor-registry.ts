@@ -28,9 +28,7 @@ export class FlavorRegistry {
     const known = this.list(type).map((candidate) => candidate.name);
     throw new RegistryError(
       `No ${type} flavor named '${name}'. ${
-        known.length > 0
-          ? `Known ${type} flavors: ${known.join(", ")}.`
-          : `No ${type} flavors are registered.`
+        known.length > 0 ? `Known ${type} flavors: ${known.join(", ")}.` : `No ${type} flavors are registered.`
       } Register the integration that provides it, or pick a known one.`,
     );
   }

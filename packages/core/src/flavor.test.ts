@@ -85,7 +85,12 @@ describe("defineFlavor", () => {
 
   it("refuses malformed flavor names", () => {
     expect(() =>
-      defineFlavor({ name: "Bad Name", type: "orchestrator", configSchema, implementation: async () => (i) => new Tracker(i) }),
+      defineFlavor({
+        name: "Bad Name",
+        type: "orchestrator",
+        configSchema,
+        implementation: async () => (i) => new Tracker(i),
+      }),
     ).toThrowError(/Flavor name 'Bad Name' is not valid/);
   });
 

@@ -66,7 +66,9 @@ describe("ImageBuilder build checks", () => {
     const context = new BuildContext({ root });
     await expect(builder.build(`app@sha256:${"a".repeat(64)}`, context)).rejects.toThrowError(ConfigError);
     await expect(builder.build("App", context)).rejects.toThrowError("must be lowercase");
-    await expect(builder.build("app:1", context)).rejects.toThrowError(`The build context at ${root} has no Dockerfile`);
+    await expect(builder.build("app:1", context)).rejects.toThrowError(
+      `The build context at ${root} has no Dockerfile`,
+    );
     const withGenerated = new BuildContext({ root, extraFiles: { Dockerfile: "FROM scratch\n" } });
     expect((await builder.build("app:1", withGenerated)).toString()).toBe("app:1");
     await expect(builder.build("app:1", withGenerated, { dockerfile: "build/Dockerfile" })).rejects.toThrowError(

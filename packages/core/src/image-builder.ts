@@ -86,9 +86,12 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
     } catch (error) {
       await artifactStore.remove(uri).catch(() => {});
       if (error instanceof BuildError) throw error;
-      throw new BuildError(`Uploading the build context to ${uri} failed; check the artifact store's credentials and reachability.`, {
-        cause: error,
-      });
+      throw new BuildError(
+        `Uploading the build context to ${uri} failed; check the artifact store's credentials and reachability.`,
+        {
+          cause: error,
+        },
+      );
     }
     return { uri, sha256, uploaded: true };
   }
@@ -105,7 +108,9 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
   ): Promise<ImageReference> {
     const image = ImageReference.from(imageName);
     if (image.digest !== undefined) {
-      throw new ConfigError(`Cannot build '${image}': the image name has a digest. Name the image by repository and tag.`);
+      throw new ConfigError(
+        `Cannot build '${image}': the image name has a digest. Name the image by repository and tag.`,
+      );
     }
     containerRegistry?.assertContains(image);
     const dockerfile = options.dockerfile ?? "Dockerfile";
@@ -117,4 +122,3 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
     return image;
   }
 }
-

@@ -15,8 +15,8 @@ describe("ImageReference.parse", () => {
     ["localhost:5000/app:dev", "localhost:5000", "app", "dev", undefined, "localhost:5000/app"],
     ["127.0.0.1:5000/a/b/c:x", "127.0.0.1:5000", "a/b/c", "x", undefined, "127.0.0.1:5000/a/b/c"],
     ["[::1]:5000/app", "[::1]:5000", "app", undefined, undefined, "[::1]:5000/app"],
-    ["ghcr.io/o/app@" + digest, "ghcr.io", "o/app", undefined, digest, "ghcr.io/o/app"],
-    ["ghcr.io/o/app:1.0@" + digest, "ghcr.io", "o/app", "1.0", digest, "ghcr.io/o/app"],
+    [`ghcr.io/o/app@${digest}`, "ghcr.io", "o/app", undefined, digest, "ghcr.io/o/app"],
+    [`ghcr.io/o/app:1.0@${digest}`, "ghcr.io", "o/app", "1.0", digest, "ghcr.io/o/app"],
     ["Registry/app", "Registry", "app", undefined, undefined, "Registry/app"],
     ["a__b/c-d--e/f.g_h", undefined, "a__b/c-d--e/f.g_h", undefined, undefined, "docker.io/a__b/c-d--e/f.g_h"],
   ])("parses %s", (text, registry, repository, tag, dig, canonical) => {
@@ -36,7 +36,7 @@ describe("ImageReference.parse", () => {
     ["acme/App:1", "must be lowercase"],
     ["app:", "the tag '' is not valid"],
     ["app:-x", "the tag '-x' is not valid"],
-    ["app:" + "x".repeat(129), "is not valid"],
+    [`app:${"x".repeat(129)}`, "is not valid"],
     ["app@sha256:abc", "64 lowercase hex"],
     ["app@notadigest", "is not of the form"],
     ["ghcr.io/", "is not valid"],
@@ -53,7 +53,7 @@ describe("ImageReference.parse", () => {
 
   it("compares repositories, not string prefixes", () => {
     const app = ImageReference.parse("repo.example.com/team/app");
-    expect(app.sameRepository("repo.example.com/team/app2@" + digest)).toBe(false);
+    expect(app.sameRepository(`repo.example.com/team/app2@${digest}`)).toBe(false);
     expect(app.sameRepository("repo.example.com/team/app:latest")).toBe(true);
     expect(ImageReference.parse("python").sameRepository("index.docker.io/library/python:3")).toBe(true);
   });

@@ -1,8 +1,8 @@
-export { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
-export { ArtifactStore } from "./artifact-store.js";
 export type { ArtifactStoreOpenMode, ArtifactStoreStat } from "./artifact-store.js";
-export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
+export { ArtifactStore } from "./artifact-store.js";
 export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context.js";
+export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
+export { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
 export {
   ContainerRegistry,
   type ContainerRegistryConfig,

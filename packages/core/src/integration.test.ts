@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createFlavorstackContainer, FlavorRegistryToken, IntegrationRegistryToken, resolve } from "./dependency-injection.js";
+import {
+  createFlavorstackContainer,
+  FlavorRegistryToken,
+  IntegrationRegistryToken,
+  resolve,
+} from "./dependency-injection.js";
 import { defineIntegration } from "./integration.js";
 import type { Logger } from "./logger.js";
 
@@ -43,7 +48,11 @@ describe("IntegrationRegistry.discover", () => {
   it("registers installed integration packages and logs, not raises, broken ones", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "flavorstack-discover-"));
     await writePackage(root, "@flavorstack/acme", {
-      "package.json": JSON.stringify({ name: "@flavorstack/acme", type: "module", flavorstack: { integration: "./integration.js" } }),
+      "package.json": JSON.stringify({
+        name: "@flavorstack/acme",
+        type: "module",
+        flavorstack: { integration: "./integration.js" },
+      }),
       "integration.js": `
         export const integration = {
           name: "acme", requirements: [],
@@ -54,7 +63,11 @@ describe("IntegrationRegistry.discover", () => {
         };`,
     });
     await writePackage(root, "flavorstack-broken", {
-      "package.json": JSON.stringify({ name: "flavorstack-broken", type: "module", flavorstack: { integration: "./integration.js" } }),
+      "package.json": JSON.stringify({
+        name: "flavorstack-broken",
+        type: "module",
+        flavorstack: { integration: "./integration.js" },
+      }),
       "integration.js": "throw new Error('boom at import');",
     });
     await writePackage(root, "unrelated", {

@@ -36,8 +36,14 @@ async function components() {
   const root = await mkdtemp(path.join(tmpdir(), "flavorstack-stack-"));
   return {
     store: await localArtifactStoreFlavor.createComponent({ name: "local", config: { path: root } }),
-    localRegistry: await defaultContainerRegistryFlavor.createComponent({ name: "reg", config: { uri: "127.0.0.1:5000" } }),
-    remoteRegistry: await defaultContainerRegistryFlavor.createComponent({ name: "ghcr", config: { uri: "ghcr.io/acme" } }),
+    localRegistry: await defaultContainerRegistryFlavor.createComponent({
+      name: "reg",
+      config: { uri: "127.0.0.1:5000" },
+    }),
+    remoteRegistry: await defaultContainerRegistryFlavor.createComponent({
+      name: "ghcr",
+      config: { uri: "ghcr.io/acme" },
+    }),
     picky: await builderFlavor.createComponent({ name: "picky" }),
     local: await localImageBuilderFlavor.createComponent({ name: "local-builder" }),
   };
