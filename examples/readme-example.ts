@@ -1,0 +1,42 @@
+// The README's example, kept here so that `pnpm typecheck` proves it compiles.
+import { z } from "zod";
+import {
+  BuildContext,
+  createStack,
+  defaultContainerRegistryFlavor,
+  defineFlavor,
+  localArtifactStoreFlavor,
+  localImageBuilderFlavor,
+  StackComponent,
+} from "@flavorstack/core";
+
+// 1. A flavor: a zod schema (the config's type, defaults, validation and JSON
+//    Schema) and a lazily loaded implementation.
+class SlackAlerter extends StackComponent<{ channel: string }> {
+  readonly type = "alerter" as const;
+}
+export const slackAlerterFlavor = defineFlavor({
+  name: "slack",
+  type: "alerter",
+  configSchema: z.strictObject({ channel: z.string().startsWith("#") }),
+  implementation: async () => (init) => new SlackAlerter(init),
+});
+
+// 2. A stack: one component per type, validated all at once.
+const stack = createStack({
+  name: "dev",
+  components: [
+    await localArtifactStoreFlavor.createComponent({ name: "files", config: { path: "/tmp/store" } }),
+    await defaultContainerRegistryFlavor.createComponent({ name: "registry", config: { uri: "127.0.0.1:5000" } }),
+    await localImageBuilderFlavor.createComponent({ name: "builder", config: { engine: "auto" } }),
+    await slackAlerterFlavor.createComponent({ name: "alerts", config: { channel: "#builds" } }),
+  ],
+});
+stack.validate();
+
+// 3. Build and push: a deterministic, streamed build context; the result carries the digest.
+const image = await stack.buildImage(
+  "127.0.0.1:5000/hello:dev",
+  new BuildContext({ root: "examples/hello" }),
+);
+console.log(image.toString()); // 127.0.0.1:5000/hello:dev@sha256:…
