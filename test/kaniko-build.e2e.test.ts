@@ -12,8 +12,8 @@ import {
   silentLogger,
 } from "@flavorstack/core";
 import {
-  type KanikoImageBuilder,
   KanikoBuildError,
+  type KanikoImageBuilder,
   KanikoImageBuilderFlavor,
   type KanikoImageBuilderOptions,
 } from "@flavorstack/kaniko";
@@ -142,7 +142,12 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
 
   it("defaults the tag to latest", async () => {
     const { cluster, builder } = await setup();
-    const image = await builder.build(`${registry.hostPort}/flavorstack/kaniko-tiny`, tinyContext, {}, containerRegistry);
+    const image = await builder.build(
+      `${registry.hostPort}/flavorstack/kaniko-tiny`,
+      tinyContext,
+      {},
+      containerRegistry,
+    );
     expect(image.tag).toBe("latest");
     expect(await manifestDigest(registry.hostPort, "flavorstack/kaniko-tiny", "latest")).toBe(image.digest);
     expect(cluster.pods()).toEqual([]);
@@ -160,7 +165,8 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
       {
         name: "image pull error",
         double: { faults: { imagePullError: {} } },
-        error: /The build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} cannot start: (ErrImagePull|ImagePullBackOff).*cannot pull the executor image/s,
+        error:
+          /The build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} cannot start: (ErrImagePull|ImagePullBackOff).*cannot pull the executor image/s,
         check: (error) => {
           expect(error.reason).toMatch(/ErrImagePull|ImagePullBackOff/);
           expect(error.events.length).toBeGreaterThan(0);
@@ -170,7 +176,8 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
       {
         name: "unschedulable pod",
         double: { faults: { unschedulable: { message: "0/3 nodes are available: 3 Insufficient memory." } } },
-        error: /cannot start: Unschedulable \(0\/3 nodes are available: 3 Insufficient memory\.\).*No node can run the pod/s,
+        error:
+          /cannot start: Unschedulable \(0\/3 nodes are available: 3 Insufficient memory\.\).*No node can run the pod/s,
         check: (error) => expect(error.events.join("\n")).toMatch(/FailedScheduling/),
       },
       {
@@ -214,23 +221,27 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
         name: "attach stream dropped",
         double: { faults: { attachDrop: { afterBytes: 10 } } },
         // The executor gets a truncated context and fails; the error says both.
-        error: /exit code 1 \(Error\)\. \(the context stream also broke: the attach stream to zenml-kaniko\/kaniko-build-[0-9a-f]{8} closed after \d+ bytes of the build context/,
+        error:
+          /exit code 1 \(Error\)\. \(the context stream also broke: the attach stream to zenml-kaniko\/kaniko-build-[0-9a-f]{8} closed after \d+ bytes of the build context/,
       },
       {
         name: "attach refused (403)",
         double: { faults: { apiErrors: [{ verb: "attach", status: 403, message: "attach is forbidden here" }] } },
-        error: /Streaming the build context .* failed: attaching to .* failed: the API server refused the upgrade with HTTP 403: attach is forbidden here\. The kubeconfig's user .* needs create on pods\/attach/,
+        error:
+          /Streaming the build context .* failed: attaching to .* failed: the API server refused the upgrade with HTTP 403: attach is forbidden here\. The kubeconfig's user .* needs create on pods\/attach/,
       },
       {
         name: "pod creation forbidden",
         double: { faults: { apiErrors: [{ verb: "create", status: 403, message: "pods is forbidden" }] } },
-        error: /Creating the build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} failed: HTTP 403 \(Forbidden\): pods is forbidden\. The kubeconfig's user .* needs create, get, watch and delete on pods/,
+        error:
+          /Creating the build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} failed: HTTP 403 \(Forbidden\): pods is forbidden\. The kubeconfig's user .* needs create, get, watch and delete on pods/,
         type: BuildError,
       },
       {
         name: "missing namespace",
         config: { kubernetesNamespace: "no-such-namespace" },
-        error: /namespace 'no-such-namespace' does not exist .* it must exist\. Create it with `kubectl --context flavorstack-double create namespace no-such-namespace`/,
+        error:
+          /namespace 'no-such-namespace' does not exist .* it must exist\. Create it with `kubectl --context flavorstack-double create namespace no-such-namespace`/,
         type: ConfigError,
       },
       {
@@ -282,7 +293,12 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
     );
     const logs: string[] = [];
     const error = await builder
-      .build(`${registry.hostPort}/flavorstack/kaniko-tiny:secret`, tinyContext, { onLog: (line) => logs.push(line) }, containerRegistry)
+      .build(
+        `${registry.hostPort}/flavorstack/kaniko-tiny:secret`,
+        tinyContext,
+        { onLog: (line) => logs.push(line) },
+        containerRegistry,
+      )
       .catch((caught: unknown) => caught as KanikoBuildError);
     expect(error).toBeInstanceOf(KanikoBuildError);
     expect((error as Error).message).not.toContain(secret);
@@ -326,17 +342,31 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
   it("an already aborted signal creates nothing", async () => {
     const { cluster, builder } = await setup();
     const error = await builder
-      .build(`${registry.hostPort}/flavorstack/kaniko-tiny:x`, tinyContext, { signal: AbortSignal.abort() }, containerRegistry)
+      .build(
+        `${registry.hostPort}/flavorstack/kaniko-tiny:x`,
+        tinyContext,
+        { signal: AbortSignal.abort() },
+        containerRegistry,
+      )
       .catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/was aborted/);
     expect(cluster.pods()).toEqual([]);
   });
 
   it("sweep() deletes our old pods and leaves others", async () => {
-    const { cluster, builder } = await setup({ faults: { slowStart: { ms: 60_000 } } }, {}, { handleProcessSignals: false });
+    const { cluster, builder } = await setup(
+      { faults: { slowStart: { ms: 60_000 } } },
+      {},
+      { handleProcessSignals: false },
+    );
     const controller = new AbortController();
     const running = builder
-      .build(`${registry.hostPort}/flavorstack/kaniko-tiny:sweep`, tinyContext, { signal: controller.signal }, containerRegistry)
+      .build(
+        `${registry.hostPort}/flavorstack/kaniko-tiny:sweep`,
+        tinyContext,
+        { signal: controller.signal },
+        containerRegistry,
+      )
       .catch(() => undefined);
     const [pod] = await cluster.waitForPodCount(1);
     expect(pod?.metadata.labels).toMatchObject({

@@ -25,7 +25,11 @@ const image = await builder.build("registry.example.com/team/app:signal", new Bu
 console.log(JSON.stringify({ image: String(image) }));
 `;
 
-function runChild(input: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+function runChild(input: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
   const child = spawn(process.execPath, ["--input-type=module", "-e", CHILD], {
     cwd: testDir,
     env: { ...process.env, KANIKO_CHILD_INPUT: JSON.stringify(input) },
@@ -77,7 +81,9 @@ describe("kaniko image builder: process signals during a build delete the pod", 
     run.child.kill("SIGINT");
     const exit = await run.exited;
     expect(exit.signal).toBe("SIGINT");
-    expect(run.output()).toMatch(/SIGINT received: deleting the kaniko build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8}/);
+    expect(run.output()).toMatch(
+      /SIGINT received: deleting the kaniko build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8}/,
+    );
     expect(cluster.pods()).toEqual([]);
   });
 

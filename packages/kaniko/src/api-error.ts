@@ -13,7 +13,8 @@ export interface ApiErrorInfo {
  * `Watch` errors (`statusCode`), node-fetch `FetchError`s (`code` ECONNREFUSED ...).
  */
 export function apiErrorInfo(error: unknown): ApiErrorInfo {
-  if (error === null || typeof error !== "object") return { code: undefined, reason: undefined, message: String(error) };
+  if (error === null || typeof error !== "object")
+    return { code: undefined, reason: undefined, message: String(error) };
   const value = error as { code?: unknown; statusCode?: unknown; body?: unknown; message?: unknown };
   const code =
     typeof value.code === "number" ? value.code : typeof value.statusCode === "number" ? value.statusCode : undefined;

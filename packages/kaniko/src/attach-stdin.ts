@@ -121,9 +121,15 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
 
   const send = (frame: Buffer, callback?: (error?: Error) => void) => {
     socket.send(frame, { binary: true }, (error) => {
-      if (error) socketError ??= error;
-      callback?.(error);
-      release(error);
+      if (error) {
+        socketError ??= error;
+        const wrapped = closedError();
+        callback?.(wrapped);
+        release(wrapped);
+        return;
+      }
+      callback?.();
+      release();
     });
   };
 
@@ -190,7 +196,7 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
     socket.terminate();
     if (signal.aborted) throw signal.reason;
     if (error instanceof AttachError) throw error;
-    if (closed) throw closedError();
+    if (closed || socketError) throw closedError();
     throw error;
   } finally {
     signal.removeEventListener("abort", onAbort);
@@ -243,7 +249,11 @@ async function openAttachSocket(
           // not a Status
         }
         settle(() =>
-          reject(new Error(`the API server refused the upgrade with HTTP ${response.statusCode}${detail ? `: ${detail.slice(0, 500)}` : ""}`)),
+          reject(
+            new Error(
+              `the API server refused the upgrade with HTTP ${response.statusCode}${detail ? `: ${detail.slice(0, 500)}` : ""}`,
+            ),
+          ),
         );
         socket.terminate();
       });

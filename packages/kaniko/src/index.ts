@@ -1,4 +1,5 @@
-export { AttachError, ATTACH_HIGH_WATER, ATTACH_LOW_WATER } from "./attach-stdin.js";
+export { ATTACH_HIGH_WATER, ATTACH_LOW_WATER, AttachError } from "./attach-stdin.js";
+export { type ClientNode, loadClientNode } from "./client-node.js";
 export { KanikoBuildError, type KanikoBuildErrorDetails } from "./kaniko-build-error.js";
 export {
   createKanikoImageBuilder,

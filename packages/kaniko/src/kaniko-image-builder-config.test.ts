@@ -72,7 +72,9 @@ describe("kanikoImageBuilderConfigSchema", () => {
     expect(issues({ kubernetesContext: "c", podRunningTimeout: 1.5 })[0]).toMatch(/^podRunningTimeout:/);
     expect(issues({ kubernetesContext: "c", kubernetesNamespace: "Bad_NS" })[0]).toMatch(/^kubernetesNamespace:/);
     expect(issues({ kubernetesContext: "c", env: [{ value: "x" }] })[0]).toMatch(/^env\.0\.name:/);
-    expect(issues({ kubernetesContext: "c", volumeMounts: [{ name: "v" }] })[0]).toMatch(/^volumeMounts\.0\.mountPath:/);
+    expect(issues({ kubernetesContext: "c", volumeMounts: [{ name: "v" }] })[0]).toMatch(
+      /^volumeMounts\.0\.mountPath:/,
+    );
     expect(issues({ kubernetesContext: "c", executorArgs: "--x" })[0]).toMatch(/^executorArgs:/);
     expect(issues({ kubernetesContext: "c", storeContextInArtifactStore: "yes" })[0]).toMatch(
       /^storeContextInArtifactStore:/,
@@ -115,7 +117,10 @@ describe("kanikoImageBuilderConfigSchema", () => {
   });
 
   it("gives the flavor a JSON Schema of the camelCase fields", () => {
-    const schema = KanikoImageBuilderFlavor.jsonSchema() as { properties: Record<string, { default?: unknown }>; required: string[] };
+    const schema = KanikoImageBuilderFlavor.jsonSchema() as {
+      properties: Record<string, { default?: unknown }>;
+      required: string[];
+    };
     expect(schema.required).toEqual(["kubernetesContext"]);
     expect(schema.properties.kubernetesNamespace?.default).toBe("zenml-kaniko");
     expect(schema.properties.podRunningTimeout?.default).toBe(300);

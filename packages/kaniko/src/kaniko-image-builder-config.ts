@@ -75,10 +75,7 @@ const schema = z.strictObject({
     .describe("Seconds to wait until the pod is running (scheduling and image pull)."),
   env: z.array(envVar).default([]).describe("`env` section of the Kubernetes container spec."),
   envFrom: z.array(kubernetesObject).default([]).describe("`envFrom` section of the Kubernetes container spec."),
-  volumeMounts: z
-    .array(volumeMount)
-    .default([])
-    .describe("`volumeMounts` section of the Kubernetes container spec."),
+  volumeMounts: z.array(volumeMount).default([]).describe("`volumeMounts` section of the Kubernetes container spec."),
   volumes: z.array(volume).default([]).describe("`volumes` section of the Kubernetes pod spec."),
   serviceAccountName: z
     .string()

@@ -126,10 +126,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
 
     const k8s = await loadClientNode();
     const kubeConfig = await this.#kubeConfig(k8s);
-    const redact = createRedactor([
-      ...config.env.map((variable) => variable.value),
-      ...kubeConfigSecrets(kubeConfig),
-    ]);
+    const redact = createRedactor([...config.env.map((variable) => variable.value), ...kubeConfigSecrets(kubeConfig)]);
     const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     const namespace = config.kubernetesNamespace;
     try {
@@ -169,12 +166,18 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     let pods: V1Pod[];
     try {
       pods = (
-        await core.listNamespacedPod({ namespace, labelSelector: KANIKO_POD_SELECTOR }, requestTimeout(k8s, REQUEST_TIMEOUT_MS))
+        await core.listNamespacedPod(
+          { namespace, labelSelector: KANIKO_POD_SELECTOR },
+          requestTimeout(k8s, REQUEST_TIMEOUT_MS),
+        )
       ).items;
     } catch (error) {
-      throw new BuildError(`Listing the kaniko build pods in namespace '${namespace}' failed: ${describeApiError(error)}.`, {
-        cause: error,
-      });
+      throw new BuildError(
+        `Listing the kaniko build pods in namespace '${namespace}' failed: ${describeApiError(error)}.`,
+        {
+          cause: error,
+        },
+      );
     }
     const cutoff = Date.now() - options.olderThanSeconds * 1000;
     const old = pods.filter((pod) => {
@@ -408,18 +411,23 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
           final =
             error instanceof AttachError && !error.connected
               ? undefined
-              : await this.#waitForEnd(k8s, kubeConfig, core, podName, session.signal, RESULT_AFTER_STREAM_ERROR_MS).catch(
-                  () => undefined,
-                );
+              : await this.#waitForEnd(
+                  k8s,
+                  kubeConfig,
+                  core,
+                  podName,
+                  session.signal,
+                  RESULT_AFTER_STREAM_ERROR_MS,
+                ).catch(() => undefined);
           if (!final || final.exitCode === 0) {
             const hint =
               error instanceof AttachError && !error.connected
                 ? ` The kubeconfig's user (context '${context}') needs create on pods/attach in namespace '${namespace}', and proxies between here and the API server must pass WebSocket upgrades.`
                 : " The build did not get its whole context; retry, and check the network between here, the API server and the node if it recurs.";
-            throw await failure(
-              `Streaming the build context to ${ref} failed: ${eventMessage(error)}.${hint}`,
-              { reason: "ContextStreamFailed", cause: error },
-            );
+            throw await failure(`Streaming the build context to ${ref} failed: ${eventMessage(error)}.${hint}`, {
+              reason: "ContextStreamFailed",
+              cause: error,
+            });
           }
         }
       }
@@ -572,7 +580,10 @@ async function deletePod(
   let lastError: unknown;
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
     try {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }, requestTimeout(k8s, REQUEST_TIMEOUT_MS));
+      await core.deleteNamespacedPod(
+        { name, namespace, gracePeriodSeconds: 0 },
+        requestTimeout(k8s, REQUEST_TIMEOUT_MS),
+      );
       logger.debug(`Deleted the kaniko build pod ${namespace}/${name}.`);
       return true;
     } catch (error) {
@@ -590,7 +601,13 @@ async function deletePod(
 }
 
 /** The pod's events, oldest first, as `Warning Reason: message (xN)`; empty when they cannot be read. */
-async function podEvents(k8s: ClientNode, core: CoreV1Api, namespace: string, name: string, redact: Redactor): Promise<string[]> {
+async function podEvents(
+  k8s: ClientNode,
+  core: CoreV1Api,
+  namespace: string,
+  name: string,
+  redact: Redactor,
+): Promise<string[]> {
   try {
     const list = await core.listNamespacedEvent(
       { namespace, fieldSelector: `involvedObject.name=${name}` },

@@ -44,9 +44,12 @@ export async function loadKubeConfig(k8s: ClientNode, options: LoadKubeConfigOpt
     try {
       loaded.loadFromDefault();
     } catch (cause) {
-      throw new ConfigError(`Cannot read the kubeconfig (${where}): ${(cause as Error).message}. Fix the file or point KUBECONFIG at a valid one.`, {
-        cause,
-      });
+      throw new ConfigError(
+        `Cannot read the kubeconfig (${where}): ${(cause as Error).message}. Fix the file or point KUBECONFIG at a valid one.`,
+        {
+          cause,
+        },
+      );
     }
   }
   const names = loaded.getContexts().map((context) => context.name);

@@ -106,6 +106,9 @@ describe("podProgress", () => {
       message: "too long",
       phase: "Failed",
     });
-    expect(podProgress(pod({ phase: "Succeeded" }), "kaniko")).toMatchObject({ kind: "terminated", phase: "Succeeded" });
+    expect(podProgress(pod({ phase: "Succeeded" }), "kaniko")).toMatchObject({
+      kind: "terminated",
+      phase: "Succeeded",
+    });
   });
 });

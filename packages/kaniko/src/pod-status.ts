@@ -67,7 +67,8 @@ function pendingSummary(pod: V1Pod, containerName: string): string {
   const status = pod.status;
   const waiting = status?.containerStatuses?.find((candidate) => candidate.name === containerName)?.state?.waiting;
   const parts = [`phase ${status?.phase ?? "unknown"}`];
-  if (waiting?.reason) parts.push(`container waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ""}`);
+  if (waiting?.reason)
+    parts.push(`container waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ""}`);
   const scheduled = status?.conditions?.find((condition) => condition.type === "PodScheduled");
   if (scheduled?.status === "False") {
     parts.push(`not scheduled: ${scheduled.reason ?? "unknown"}${scheduled.message ? ` (${scheduled.message})` : ""}`);

@@ -77,7 +77,9 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
     const retryLater = (why: unknown, reread: boolean) => {
       failures += 1;
       if (failures > MAX_WATCH_FAILURES) {
-        fail(new Error(`Watching pod ${namespace}/${name} failed ${failures} times in a row: ${describeApiError(why)}`));
+        fail(
+          new Error(`Watching pod ${namespace}/${name} failed ${failures} times in a row: ${describeApiError(why)}`),
+        );
         return;
       }
       retryTimer = setTimeout(() => void (reread ? read() : watch()), Math.min(2000, 100 * 2 ** failures));
@@ -176,7 +178,9 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
 /** The pod was deleted (by someone else) while we waited for it. */
 export class PodGoneError extends Error {
   constructor(namespace: string, name: string) {
-    super(`The build pod ${namespace}/${name} was deleted while the build was running (by another client, or by the cluster).`);
+    super(
+      `The build pod ${namespace}/${name} was deleted while the build was running (by another client, or by the cluster).`,
+    );
     this.name = "PodGoneError";
   }
 }

@@ -10,7 +10,9 @@ const MIN_SECRET_LENGTH = 4;
  * anything.
  */
 export function createRedactor(secrets: Iterable<string | undefined>): Redactor {
-  const values = [...new Set([...secrets].filter((value): value is string => !!value && value.length >= MIN_SECRET_LENGTH))]
+  const values = [
+    ...new Set([...secrets].filter((value): value is string => !!value && value.length >= MIN_SECRET_LENGTH)),
+  ]
     // longest first, so a secret containing another is replaced whole
     .sort((a, b) => b.length - a.length);
   if (values.length === 0) return (text) => text;

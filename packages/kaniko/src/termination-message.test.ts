@@ -16,7 +16,10 @@ describe("parseTerminationMessage", () => {
     const hub = ImageReference.parse("acme/app:latest");
     const result = parseTerminationMessage(`index.docker.io/acme/app@${digest}`, hub);
     expect(result.ok && result.image.toString()).toBe(`acme/app:latest@${digest}`);
-    const official = parseTerminationMessage(`index.docker.io/library/python@${digest}`, ImageReference.parse("python:3"));
+    const official = parseTerminationMessage(
+      `index.docker.io/library/python@${digest}`,
+      ImageReference.parse("python:3"),
+    );
     expect(official.ok).toBe(true);
   });
 
@@ -45,7 +48,11 @@ describe("parseTerminationMessage", () => {
   });
 
   it("refuses a digest of another repository, including a longer name with the same prefix", () => {
-    for (const other of [`ghcr.io/acme/app2@${digest}`, `ghcr.io/acme/app/sub@${digest}`, `docker.io/acme/app@${digest}`]) {
+    for (const other of [
+      `ghcr.io/acme/app2@${digest}`,
+      `ghcr.io/acme/app/sub@${digest}`,
+      `docker.io/acme/app@${digest}`,
+    ]) {
       const result = parseTerminationMessage(other, requested);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.problem).toMatch(/not to the requested repository 'ghcr.io\/acme\/app'/);
