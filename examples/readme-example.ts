@@ -1,5 +1,5 @@
 // The README's example, kept here so that `pnpm typecheck` proves it compiles.
-import { z } from "zod";
+
 import {
   BuildContext,
   createStack,
@@ -9,6 +9,7 @@ import {
   localImageBuilderFlavor,
   StackComponent,
 } from "@flavorstack/core";
+import { z } from "zod";
 
 // 1. A flavor: a zod schema (the config's type, defaults, validation and JSON
 //    Schema) and a lazily loaded implementation.
@@ -35,8 +36,5 @@ const stack = createStack({
 stack.validate();
 
 // 3. Build and push: a deterministic, streamed build context; the result carries the digest.
-const image = await stack.buildImage(
-  "127.0.0.1:5000/hello:dev",
-  new BuildContext({ root: "examples/hello" }),
-);
+const image = await stack.buildImage("127.0.0.1:5000/hello:dev", new BuildContext({ root: "examples/hello" }));
 console.log(image.toString()); // 127.0.0.1:5000/hello:dev@sha256:…
