@@ -1,0 +1,34 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { type ExecutorContext, type ExecutorResult, startKubernetesDouble } from "@flavorstack/testing";
+
+/**
+ * The Kubernetes API double in its own process (`--double child`), so its
+ * server-side work (attach frames, stdin) does not share build()'s event loop.
+ * argv: <stats dir> <termination message> [stdin high water mark, bytes]. Prints `{ kubeconfig, contextName }`
+ * as one JSON line; stops when its stdin ends and prints `{ pods }` left over.
+ */
+const [statsDir, terminationMessage, highWater] = process.argv.slice(2) as [string, string, string];
+
+async function drainingExecutor(context: ExecutorContext): Promise<ExecutorResult> {
+  const started = performance.now();
+  let bytes = 0;
+  for await (const chunk of context.stdin) bytes += (chunk as Buffer).length;
+  writeFileSync(path.join(statsDir, "last.json"), JSON.stringify({ bytes, ms: performance.now() - started }));
+  return { exitCode: 0, terminationMessage };
+}
+
+const cluster = await startKubernetesDouble({
+  executor: drainingExecutor,
+  timings: { scheduleMs: 0, pullMs: 0, startMs: 0 },
+  ...(highWater ? { stdinHighWaterMark: Number(highWater) } : {}),
+});
+console.log(JSON.stringify({ kubeconfig: cluster.kubeconfig, contextName: cluster.contextName }));
+process.stdin.resume();
+process.stdin.on("end", () => {
+  const pods = cluster.pods().length;
+  void cluster.stop().then(() => {
+    console.log(JSON.stringify({ pods }));
+    process.exit(0);
+  });
+});
