@@ -99,6 +99,7 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
   /**
    * The checks every builder makes first: a valid image name without a digest,
    * inside the container registry when there is one, and a Dockerfile in the context.
+   * Resolves to the image to build, tagged `latest` when the name has no tag.
    */
   protected async checkBuildRequest(
     imageName: string | ImageReference,
@@ -119,6 +120,6 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
         `The build context at ${buildContext.root} has no ${dockerfile}: add one, or pass it in the context's extraFiles.`,
       );
     }
-    return image;
+    return image.tag === undefined ? image.withTag("latest") : image;
   }
 }

@@ -118,8 +118,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
         "Unable to use the Kaniko image builder without a container registry: add a (remote) container registry to the stack, the image is pushed there.",
       );
     }
-    const requested = await this.checkBuildRequest(imageName, buildContext, options, containerRegistry);
-    const destination = requested.tag === undefined ? requested.withTag("latest") : requested;
+    const destination = await this.checkBuildRequest(imageName, buildContext, options, containerRegistry);
     const userSignal = options.signal;
     const aborted = () => new BuildError(`The build of ${destination} was aborted.`, { cause: userSignal?.reason });
     if (userSignal?.aborted) throw aborted();

@@ -23,8 +23,7 @@ export class LocalImageBuilder extends ImageBuilder<LocalImageBuilderConfig> {
     options: BuildOptions = {},
     containerRegistry?: ContainerRegistry,
   ): Promise<ImageReference> {
-    const requested = await this.checkBuildRequest(imageName, buildContext, options, containerRegistry);
-    const image = requested.tag === undefined ? requested.withTag("latest") : requested;
+    const image = await this.checkBuildRequest(imageName, buildContext, options, containerRegistry);
     const engine = await detectEngine(this.config.engine);
     options.logger?.info(
       `Building ${image} with ${engine}${containerRegistry ? ` and pushing it to ${containerRegistry.uri}` : ""}.`,
