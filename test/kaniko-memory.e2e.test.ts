@@ -12,15 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
 const CONTEXT_BYTES = 208 * MiB;
-/** Peak RSS the build may add on top of the loaded process (the brief asked for 128 MiB in total). */
-const BUILD_INCREMENT_LIMIT_BYTES = 80 * MiB;
+/** Peak RSS of the whole building process (node itself included), as the issue asks. */
+const PEAK_RSS_LIMIT_BYTES = 128 * MiB;
 
 const CHILD = `
-// What the process costs before any build: node, core, kaniko and @kubernetes/client-node loaded.
-await import("@flavorstack/kaniko").then((kaniko) => kaniko.loadClientNode());
-const beforeBuild = process.resourceUsage().maxRSS * 1024;
 const { BuildContext, defaultContainerRegistryFlavor, silentLogger } = await import("@flavorstack/core");
 const { createKanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
+// What the process costs before any build: node, core and kaniko loaded.
+const beforeBuild = process.resourceUsage().maxRSS * 1024;
 const input = JSON.parse(process.env.KANIKO_CHILD_INPUT);
 const builder = createKanikoImageBuilder(
   { id: "child", name: "child", flavor: "kaniko", config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: input.context }) },
@@ -81,7 +80,7 @@ describe("kaniko image builder: a 200+ MB context streams in bounded memory", ()
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it(`adds less than ${BUILD_INCREMENT_LIMIT_BYTES / MiB} MiB of peak RSS to the building process`, async () => {
+  it(`keeps the building process under ${PEAK_RSS_LIMIT_BYTES / MiB} MiB of peak RSS`, async () => {
     const kubeconfig = path.join(scratch, "kubeconfig");
     await writeFile(kubeconfig, cluster.kubeconfig);
     const child = spawn(process.execPath, ["--input-type=module", "-e", CHILD], {
@@ -111,17 +110,13 @@ describe("kaniko image builder: a 200+ MB context streams in bounded memory", ()
     console.log(
       `kaniko memory e2e: ${(result.sent / MiB).toFixed(1)} MiB archive streamed in ${result.seconds.toFixed(2)} s ` +
         `(${(result.sent / MiB / result.seconds).toFixed(1)} MiB/s); peak RSS ${(result.maxRSS / MiB).toFixed(1)} MiB, ` +
-        `of which ${(result.beforeBuild / MiB).toFixed(1)} MiB before the build (node + @kubernetes/client-node) ` +
+        `of which ${(result.beforeBuild / MiB).toFixed(1)} MiB before the build (node, core and kaniko loaded) ` +
         `and ${(increment / MiB).toFixed(1)} MiB added by the build`,
     );
     expect(result.sent).toBeGreaterThanOrEqual(CONTEXT_BYTES);
     expect(received).toBe(result.sent);
     expect(result.image).toBe(`registry.example.com/team/big:memory@sha256:${receivedSha}`);
-    // Streaming 208 MiB adds a bounded amount, far below the context's size.
-    expect(increment).toBeLessThan(BUILD_INCREMENT_LIMIT_BYTES);
-    // The whole process: 128 MiB is out of reach while @kubernetes/client-node alone takes ~117 MiB
-    // of peak RSS on Node 20 (see packages/kaniko/README.md); this bounds it as tightly as we can.
-    expect(result.maxRSS).toBeLessThan(result.beforeBuild + BUILD_INCREMENT_LIMIT_BYTES);
+    expect(result.maxRSS).toBeLessThan(PEAK_RSS_LIMIT_BYTES);
     expect(cluster.pods()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { BuildContext, BuildProgress } from "@flavorstack/core";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfigLike as KubeConfig } from "./lean-kube-config.js";
 import type WebSocket from "ws";
 
 /** Subprotocols offered, newest first (as client-node and kubectl do). */

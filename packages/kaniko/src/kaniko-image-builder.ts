@@ -11,18 +11,9 @@ import {
   type StackComponentInit,
   type StackValidator,
 } from "@flavorstack/core";
-import type {
-  ConfigurationOptions,
-  CoreV1Api,
-  CoreV1Event,
-  KubeConfig,
-  RequestContext,
-  ResponseContext,
-  V1Pod,
-} from "@kubernetes/client-node";
+import type { CoreV1Event, CoreV1EventList, V1Pod, V1PodList } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
 import { AttachError, type AttachedStdin, eventMessage, streamContextOverAttach } from "./attach-stdin.js";
-import { type ClientNode, loadClientNode } from "./client-node.js";
 import { KanikoBuildError } from "./kaniko-build-error.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import {
@@ -34,7 +25,9 @@ import {
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
+import { createKubeApi, type KubeApi } from "./kube-api.js";
 import { type KubeConfigSource, kubeConfigSecrets, loadKubeConfig } from "./kube-config.js";
+import type { KubeConfigLike } from "./lean-kube-config.js";
 import { LogFollower } from "./log-follower.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
 import { watchPod } from "./pod-watcher.js";
@@ -45,8 +38,6 @@ import { parseTerminationMessage } from "./termination-message.js";
 /** Where uploaded contexts go under the artifact store's root (ZenML's folder). */
 export const KANIKO_CONTEXT_DIR = "kaniko-build-contexts";
 
-/** Per-request timeout of the plain API calls (create, read, delete, list). */
-const REQUEST_TIMEOUT_MS = 30_000;
 /** How long to wait for the pod's result after the attach stream broke. */
 const RESULT_AFTER_STREAM_ERROR_MS = 10_000;
 /** Extra wait past `activeDeadlineSeconds` before giving up on the pod's end. */
@@ -123,20 +114,18 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const aborted = () => new BuildError(`The build of ${destination} was aborted.`, { cause: userSignal?.reason });
     if (userSignal?.aborted) throw aborted();
 
-    const k8s = await loadClientNode();
-    const kubeConfig = await this.#kubeConfig(k8s);
+    const kubeConfig = await this.#kubeConfig();
     const redact = createRedactor([...config.env.map((variable) => variable.value), ...kubeConfigSecrets(kubeConfig)]);
-    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     const namespace = config.kubernetesNamespace;
     try {
-      await this.#checkNamespace(k8s, core, kubeConfig);
+      const api = createKubeApi(kubeConfig);
+      await this.#checkNamespace(api, kubeConfig);
       if (userSignal?.aborted) throw aborted();
       const contextArg = await this.#contextArgument(buildContext, options, logger);
       if (userSignal?.aborted) throw aborted();
       return await this.#runPod({
-        k8s,
         kubeConfig,
-        core,
+        api,
         namespace,
         destination,
         buildContext,
@@ -157,18 +146,13 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
    * names deleted.
    */
   async sweep(options: SweepOptions): Promise<string[]> {
-    const k8s = await loadClientNode();
-    const kubeConfig = await this.#kubeConfig(k8s);
-    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    const api = createKubeApi(await this.#kubeConfig());
     const namespace = this.config.kubernetesNamespace;
     const logger = this.#options.logger ?? consoleLogger;
     let pods: V1Pod[];
     try {
       pods = (
-        await core.listNamespacedPod(
-          { namespace, labelSelector: KANIKO_POD_SELECTOR },
-          requestTimeout(k8s, REQUEST_TIMEOUT_MS),
-        )
+        await api.request<V1PodList>("GET", podsPath(namespace), { query: { labelSelector: KANIKO_POD_SELECTOR } })
       ).items;
     } catch (error) {
       throw new BuildError(
@@ -186,7 +170,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const deleted: string[] = [];
     for (const pod of old) {
       const name = pod.metadata?.name as string;
-      if (await deletePod(k8s, core, namespace, name, this.#contextName, logger)) deleted.push(name);
+      if (await deletePod(api, namespace, name, this.#contextName, logger)) deleted.push(name);
     }
     if (deleted.length > 0) logger.info(`Deleted ${deleted.length} leftover kaniko build pod(s) in '${namespace}'.`);
     return deleted;
@@ -196,8 +180,8 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     return this.config.kubernetesContext;
   }
 
-  async #kubeConfig(k8s: ClientNode): Promise<KubeConfig> {
-    return loadKubeConfig(k8s, {
+  async #kubeConfig(): Promise<KubeConfigLike> {
+    return loadKubeConfig({
       source: this.#options.kubeConfig,
       kubeconfigPath: this.#options.kubeconfigPath,
       context: this.config.kubernetesContext,
@@ -205,11 +189,11 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
   }
 
   /** The namespace must exist (it is never created); a 403 on reading it is fine (namespace-scoped users). */
-  async #checkNamespace(k8s: ClientNode, core: CoreV1Api, kubeConfig: KubeConfig): Promise<void> {
+  async #checkNamespace(api: KubeApi, kubeConfig: KubeConfigLike): Promise<void> {
     const namespace = this.config.kubernetesNamespace;
     const context = this.#contextName;
     try {
-      await core.readNamespace({ name: namespace }, requestTimeout(k8s, REQUEST_TIMEOUT_MS));
+      await api.request("GET", `/api/v1/namespaces/${encodeURIComponent(namespace)}`);
     } catch (error) {
       const { code } = apiErrorInfo(error);
       if (code === 404) {
@@ -258,9 +242,8 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
   }
 
   async #runPod(run: {
-    k8s: ClientNode;
-    kubeConfig: KubeConfig;
-    core: CoreV1Api;
+    kubeConfig: KubeConfigLike;
+    api: KubeApi;
     namespace: string;
     destination: ImageReference;
     buildContext: BuildContext;
@@ -270,7 +253,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     redact: Redactor;
     aborted: () => BuildError;
   }): Promise<ImageReference> {
-    const { k8s, kubeConfig, core, namespace, destination, options, logger, redact } = run;
+    const { kubeConfig, api, namespace, destination, options, logger, redact } = run;
     const config = this.config;
     const context = this.#contextName;
     const stdin = run.contextArg === STDIN_CONTEXT;
@@ -297,7 +280,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const removePod = () => {
       deleting ??= (async () => {
         await creating?.catch(() => {});
-        return deletePod(k8s, core, namespace, podName, context, logger);
+        return deletePod(api, namespace, podName, context, logger);
       })();
       return deleting;
     };
@@ -312,8 +295,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
           });
 
     const logs = new LogFollower({
-      k8s,
-      kubeConfig,
+      api,
       namespace,
       podName,
       container: KANIKO_CONTAINER_NAME,
@@ -329,14 +311,14 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
         pod: ref,
         ...details,
         logTail: logs.tail(),
-        events: await podEvents(k8s, core, namespace, podName, redact),
+        events: await podEvents(api, namespace, podName, redact),
       });
 
     try {
       logger.info(
         `Building ${destination} with kaniko in pod ${ref} (context ${stdin ? "streamed over stdin" : run.contextArg}).`,
       );
-      creating = core.createNamespacedPod({ namespace, body: pod }, requestTimeout(k8s, REQUEST_TIMEOUT_MS));
+      creating = api.request("POST", podsPath(namespace), { body: pod });
       try {
         await creating;
       } catch (error) {
@@ -356,9 +338,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       let started: Started;
       try {
         started = await watchPod<Started>({
-          k8s,
-          kubeConfig,
-          core,
+          api,
           namespace,
           name: podName,
           signal: session.signal,
@@ -410,14 +390,9 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
           final =
             error instanceof AttachError && !error.connected
               ? undefined
-              : await this.#waitForEnd(
-                  k8s,
-                  kubeConfig,
-                  core,
-                  podName,
-                  session.signal,
-                  RESULT_AFTER_STREAM_ERROR_MS,
-                ).catch(() => undefined);
+              : await this.#waitForEnd(api, podName, session.signal, RESULT_AFTER_STREAM_ERROR_MS).catch(
+                  () => undefined,
+                );
           if (!final || final.exitCode === 0) {
             const hint =
               error instanceof AttachError && !error.connected
@@ -433,9 +408,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       if (!final) {
         try {
           final = await this.#waitForEnd(
-            k8s,
-            kubeConfig,
-            core,
+            api,
             podName,
             session.signal,
             config.activeDeadlineSeconds * 1000 + DEADLINE_MARGIN_MS,
@@ -471,18 +444,9 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     }
   }
 
-  #waitForEnd(
-    k8s: ClientNode,
-    kubeConfig: KubeConfig,
-    core: CoreV1Api,
-    podName: string,
-    signal: AbortSignal,
-    timeoutMs: number,
-  ): Promise<Terminated> {
+  #waitForEnd(api: KubeApi, podName: string, signal: AbortSignal, timeoutMs: number): Promise<Terminated> {
     return watchPod<Terminated>({
-      k8s,
-      kubeConfig,
-      core,
+      api,
       namespace: this.config.kubernetesNamespace,
       name: podName,
       signal,
@@ -552,16 +516,8 @@ export function kanikoImageBuilderFactory(
   return (init) => new KanikoImageBuilder(init, options);
 }
 
-/** Request options that abort the request after `ms` (a fresh signal, tied to nothing else). */
-function requestTimeout(k8s: ClientNode, ms: number): ConfigurationOptions {
-  const middleware = {
-    pre: (context: RequestContext) => {
-      context.setSignal(AbortSignal.timeout(ms));
-      return new k8s.Observable(Promise.resolve(context));
-    },
-    post: (response: ResponseContext) => new k8s.Observable(Promise.resolve(response)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: "append" };
+function podsPath(namespace: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
 }
 
 /**
@@ -569,8 +525,7 @@ function requestTimeout(k8s: ClientNode, ms: number): ConfigurationOptions {
  * grace period 0, retrying transient failures; 404 counts as done.
  */
 async function deletePod(
-  k8s: ClientNode,
-  core: CoreV1Api,
+  api: KubeApi,
   namespace: string,
   name: string,
   context: string,
@@ -579,10 +534,9 @@ async function deletePod(
   let lastError: unknown;
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
     try {
-      await core.deleteNamespacedPod(
-        { name, namespace, gracePeriodSeconds: 0 },
-        requestTimeout(k8s, REQUEST_TIMEOUT_MS),
-      );
+      await api.request("DELETE", `${podsPath(namespace)}/${encodeURIComponent(name)}`, {
+        query: { gracePeriodSeconds: 0 },
+      });
       logger.debug(`Deleted the kaniko build pod ${namespace}/${name}.`);
       return true;
     } catch (error) {
@@ -600,17 +554,15 @@ async function deletePod(
 }
 
 /** The pod's events, oldest first, as `Warning Reason: message (xN)`; empty when they cannot be read. */
-async function podEvents(
-  k8s: ClientNode,
-  core: CoreV1Api,
-  namespace: string,
-  name: string,
-  redact: Redactor,
-): Promise<string[]> {
+async function podEvents(api: KubeApi, namespace: string, name: string, redact: Redactor): Promise<string[]> {
   try {
-    const list = await core.listNamespacedEvent(
-      { namespace, fieldSelector: `involvedObject.name=${name}` },
-      requestTimeout(k8s, 5000),
+    const list = await api.request<CoreV1EventList>(
+      "GET",
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+      {
+        query: { fieldSelector: `involvedObject.name=${name}` },
+        timeoutMs: 5000,
+      },
     );
     return [...list.items]
       .sort((a, b) => eventTime(a) - eventTime(b))

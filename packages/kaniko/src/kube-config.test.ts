@@ -40,7 +40,7 @@ describe("loadKubeConfig", () => {
     const k8s = await loadClientNode();
     const original = new k8s.KubeConfig();
     original.loadFromFile(file);
-    const config = await loadKubeConfig(k8s, { source: original, context: "beta" });
+    const config = await loadKubeConfig({ source: original, context: "beta" });
     expect(config.getCurrentCluster()?.server).toBe("https://b.example.com");
     expect(original.getCurrentContext()).toBe("alpha");
     expect(kubeConfigSecrets(config)).toEqual(["secret-token-value"]);
@@ -48,18 +48,17 @@ describe("loadKubeConfig", () => {
 
   it("reads a kubeconfig file or a factory", async () => {
     const k8s = await loadClientNode();
-    expect((await loadKubeConfig(k8s, { kubeconfigPath: file, context: "alpha" })).getCurrentCluster()?.name).toBe("a");
+    expect((await loadKubeConfig({ kubeconfigPath: file, context: "alpha" })).getCurrentCluster()?.name).toBe("a");
     const factory = async () => {
       const config = new k8s.KubeConfig();
       config.loadFromString(yaml);
       return config;
     };
-    expect((await loadKubeConfig(k8s, { source: factory, context: "beta" })).getCurrentContext()).toBe("beta");
+    expect((await loadKubeConfig({ source: factory, context: "beta" })).getCurrentContext()).toBe("beta");
   });
 
   it("lists the known contexts when the configured one is missing", async () => {
-    const k8s = await loadClientNode();
-    const load = loadKubeConfig(k8s, { kubeconfigPath: file, context: "prod" });
+    const load = loadKubeConfig({ kubeconfigPath: file, context: "prod" });
     await expect(load).rejects.toThrow(ConfigError);
     await expect(load).rejects.toThrow(
       `Kubernetes context 'prod' is not in ${file}; the available contexts are: alpha, beta, broken.`,
@@ -67,19 +66,17 @@ describe("loadKubeConfig", () => {
   });
 
   it("explains a context whose cluster is not defined", async () => {
-    const k8s = await loadClientNode();
-    await expect(loadKubeConfig(k8s, { kubeconfigPath: file, context: "broken" })).rejects.toThrow(
+    await expect(loadKubeConfig({ kubeconfigPath: file, context: "broken" })).rejects.toThrow(
       /names a cluster that is not defined/,
     );
   });
 
   it("reads KUBECONFIG by default", async () => {
-    const k8s = await loadClientNode();
     const saved = process.env.KUBECONFIG;
     process.env.KUBECONFIG = file;
     try {
-      expect((await loadKubeConfig(k8s, { context: "beta" })).getCurrentCluster()?.name).toBe("b");
-      await expect(loadKubeConfig(k8s, { context: "nope" })).rejects.toThrow(`is not in KUBECONFIG (${file})`);
+      expect((await loadKubeConfig({ context: "beta" })).getCurrentCluster()?.name).toBe("b");
+      await expect(loadKubeConfig({ context: "nope" })).rejects.toThrow(`is not in KUBECONFIG (${file})`);
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;

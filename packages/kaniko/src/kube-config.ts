@@ -2,13 +2,16 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "@flavorstack/core";
-import type { KubeConfig } from "@kubernetes/client-node";
-import type { ClientNode } from "./client-node.js";
+import { loadClientNode } from "./client-node.js";
+import { type KubeConfigLike, LeanKubeConfig, SERVICE_ACCOUNT_DIR } from "./lean-kube-config.js";
 
-/** A kubeconfig handed to the builder: the object, or a function (DI) that makes one. */
-export type KubeConfigSource = KubeConfig | (() => KubeConfig | Promise<KubeConfig>);
+/**
+ * A kubeconfig handed to the builder: client-node's `KubeConfig` (or anything
+ * shaped like it), or a function (DI) that makes one.
+ */
+export type KubeConfigSource = KubeConfigLike | (() => KubeConfigLike | Promise<KubeConfigLike>);
 
-const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+const SERVICE_ACCOUNT_TOKEN = path.join(SERVICE_ACCOUNT_DIR, "token");
 
 export interface LoadKubeConfigOptions {
   /** A kubeconfig object or factory; default: `KUBECONFIG`, `~/.kube/config`, then in-cluster. */
@@ -20,35 +23,29 @@ export interface LoadKubeConfigOptions {
 }
 
 /**
- * A private copy of the kubeconfig with `context` as its current context. An
- * unknown context is a `ConfigError` listing the known ones.
+ * The kubeconfig with `context` as its current context, leaving the one
+ * given untouched. An unknown context is a `ConfigError` listing the known ones.
  */
-export async function loadKubeConfig(k8s: ClientNode, options: LoadKubeConfigOptions): Promise<KubeConfig> {
-  let loaded: KubeConfig;
+export async function loadKubeConfig(options: LoadKubeConfigOptions): Promise<KubeConfigLike> {
+  let loaded: KubeConfigLike;
   let where: string;
   if (options.source !== undefined) {
     loaded = typeof options.source === "function" ? await options.source() : options.source;
     where = "the kubeconfig given to the kaniko image builder";
-  } else if (options.kubeconfigPath !== undefined) {
-    loaded = new k8s.KubeConfig();
-    loadFile(loaded, options.kubeconfigPath);
-    where = options.kubeconfigPath;
   } else {
-    where = defaultLocation();
-    if (where === "") {
+    const files = options.kubeconfigPath !== undefined ? [options.kubeconfigPath] : defaultFiles();
+    where = options.kubeconfigPath ?? defaultLocation(files);
+    if (files.length === 0 && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
       throw new ConfigError(
         `No kubeconfig found for the kaniko image builder: KUBECONFIG is unset, ${path.join(os.homedir(), ".kube", "config")} does not exist and this is not a pod with a service account. Set KUBECONFIG or create the file (e.g. with your cloud's 'get-credentials' command).`,
       );
     }
-    loaded = new k8s.KubeConfig();
     try {
-      loaded.loadFromDefault();
+      loaded = files.length > 0 ? LeanKubeConfig.fromFiles(files) : LeanKubeConfig.inCluster();
     } catch (cause) {
       throw new ConfigError(
         `Cannot read the kubeconfig (${where}): ${(cause as Error).message}. Fix the file or point KUBECONFIG at a valid one.`,
-        {
-          cause,
-        },
+        { cause },
       );
     }
   }
@@ -59,41 +56,55 @@ export async function loadKubeConfig(k8s: ClientNode, options: LoadKubeConfigOpt
       `Kubernetes context '${options.context}' is not in ${where}; ${known}. Set the kaniko image builder's 'kubernetesContext' to one of them (see \`kubectl config get-contexts\`).`,
     );
   }
-  const copy = new k8s.KubeConfig();
-  copy.loadFromOptions({
-    clusters: loaded.getClusters(),
-    users: loaded.getUsers(),
-    contexts: loaded.getContexts(),
-    currentContext: options.context,
-  });
-  if (!copy.getCurrentCluster()) {
+  const context = loaded.getContexts().find((entry) => entry.name === options.context);
+  const cluster = loaded.getClusters().find((entry) => entry.name === context?.cluster);
+  if (!cluster) {
     throw new ConfigError(
       `Kubernetes context '${options.context}' in ${where} names a cluster that is not defined there. Fix the kubeconfig.`,
     );
   }
-  return copy;
+  return withCurrentContext(loaded, options.context, cluster.proxyUrl !== undefined);
 }
 
-function loadFile(config: KubeConfig, file: string): void {
-  try {
-    config.loadFromFile(file);
-  } catch (cause) {
-    throw new ConfigError(`Cannot read the kubeconfig ${file}: ${(cause as Error).message}.`, { cause });
+async function withCurrentContext(loaded: KubeConfigLike, context: string, proxied: boolean): Promise<KubeConfigLike> {
+  if (!(loaded instanceof LeanKubeConfig)) {
+    const settable = loaded as KubeConfigLike & { setCurrentContext?: (name: string) => void };
+    if (typeof settable.setCurrentContext === "function") {
+      // A view with its own current context: the caller's object (and its custom authenticators) stay as they are.
+      const view = Object.create(settable) as typeof settable;
+      view.setCurrentContext?.(context);
+      return view;
+    }
   }
+  const entries = {
+    clusters: loaded.getClusters(),
+    users: loaded.getUsers(),
+    contexts: loaded.getContexts(),
+    currentContext: context,
+  };
+  if (!proxied) return LeanKubeConfig.fromEntries(entries);
+  // Proxies (HTTP, HTTPS, SOCKS) are client-node's: its full KubeConfig is loaded for them only.
+  const k8s = await loadClientNode();
+  const full = new k8s.KubeConfig();
+  full.loadFromOptions(entries);
+  return full;
 }
 
-/** Where `loadFromDefault` will read, in its order; empty when nowhere. */
-function defaultLocation(): string {
+/** The files of `KUBECONFIG`, else `~/.kube/config` when it exists. */
+function defaultFiles(): string[] {
   const env = process.env.KUBECONFIG;
-  if (env && env.length > 0) return `KUBECONFIG (${env})`;
+  if (env) return env.split(path.delimiter).filter((file) => file.length > 0);
   const home = path.join(os.homedir(), ".kube", "config");
-  if (existsSync(home)) return home;
-  if (existsSync(SERVICE_ACCOUNT_TOKEN)) return "the in-cluster service account (context 'inClusterContext')";
-  return "";
+  return existsSync(home) ? [home] : [];
+}
+
+function defaultLocation(files: string[]): string {
+  if (process.env.KUBECONFIG) return `KUBECONFIG (${process.env.KUBECONFIG})`;
+  return files[0] ?? "the in-cluster service account (context 'inClusterContext')";
 }
 
 /** Secret values of the current user (token, password), to keep out of messages. */
-export function kubeConfigSecrets(config: KubeConfig): string[] {
+export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const user = config.getCurrentUser();
   return [user?.token, user?.password].filter((value): value is string => typeof value === "string");
 }

@@ -1,13 +1,11 @@
 import { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { apiErrorInfo } from "./api-error.js";
-import type { ClientNode } from "./client-node.js";
+import type { KubeApi } from "./kube-api.js";
 import type { Redactor } from "./redact.js";
 
 export interface LogFollowerOptions {
-  k8s: ClientNode;
-  kubeConfig: KubeConfig;
+  api: KubeApi;
   namespace: string;
   podName: string;
   container: string;
@@ -78,21 +76,16 @@ export class LogFollower {
   }
 
   private async follow(): Promise<void> {
-    const { k8s, kubeConfig, namespace, podName, container } = this.options;
-    const log = new k8s.Log(kubeConfig);
     while (!this.stopped) {
-      const { sink, done } = this.lineSink();
+      this.controller = new AbortController();
       try {
-        const controller = await log.log(namespace, podName, container, sink, { follow: true });
-        this.controller = controller;
-        if (this.stopped) controller.abort();
-        await done;
+        await this.read({ follow: true }, this.controller.signal);
         this.endFollow();
         return;
       } catch (error) {
-        const code = apiErrorInfo(error).code;
-        // 400: not started yet; 500: client-node's code for any network error. Retry both until stopped.
-        if (code === 404) {
+        if (this.stopped) return;
+        // 400: the container has not started yet; network errors: retry both until stopped.
+        if (apiErrorInfo(error).code === 404) {
           this.endFollow();
           return;
         }
@@ -105,36 +98,24 @@ export class LogFollower {
   }
 
   private async fetchOnce(): Promise<void> {
-    const { k8s, kubeConfig, namespace, podName, container } = this.options;
-    const { sink, done } = this.lineSink();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const controller = await new k8s.Log(kubeConfig).log(namespace, podName, container, sink, { follow: false });
-      await Promise.race([
-        done,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(() => {
-            controller.abort();
-            resolve();
-          }, 5000);
-        }),
-      ]);
+      await this.read({ follow: false }, AbortSignal.timeout(5000));
     } catch {
       // best effort: the log tail only decorates messages
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  private lineSink(): { sink: Writable; done: Promise<void> } {
+  private read(query: { follow: boolean }, signal: AbortSignal): Promise<void> {
+    const { api, namespace, podName, container } = this.options;
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}/log`;
+    return api.stream(path, { container, ...query }, this.lineSink(), signal);
+  }
+
+  private lineSink(): Writable {
     const decoder = new StringDecoder("utf8");
     let partial = "";
-    let resolveDone: () => void = () => {};
-    const done = new Promise<void>((resolve) => {
-      resolveDone = resolve;
-    });
     const emit = (line: string) => this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
-    const sink = new Writable({
+    return new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         partial += decoder.write(chunk);
         const parts = partial.split("\n");
@@ -153,10 +134,6 @@ export class LogFollower {
         callback();
       },
     });
-    sink.on("finish", resolveDone);
-    sink.on("close", resolveDone);
-    sink.on("error", resolveDone);
-    return { sink, done };
   }
 
   private emit(raw: string): void {

@@ -1,11 +1,9 @@
-import type { CoreV1Api, KubeConfig, V1Pod } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
-import type { ClientNode } from "./client-node.js";
+import type { KubeApi } from "./kube-api.js";
 
 export interface WatchPodOptions<T> {
-  k8s: ClientNode;
-  kubeConfig: KubeConfig;
-  core: CoreV1Api;
+  api: KubeApi;
   namespace: string;
   name: string;
   /** A decision ends the wait; undefined keeps watching. May throw to fail the wait. */
@@ -27,11 +25,11 @@ const MAX_WATCH_FAILURES = 5;
  * the last resourceVersion seen; a 410 Gone re-reads the pod first.
  */
 export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
-  const { k8s, kubeConfig, core, namespace, name, decide, signal } = options;
+  const { api, namespace, name, decide, signal } = options;
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let controller: AbortController | undefined;
+    const controller = new AbortController();
     let resourceVersion: string | undefined;
     let lastPod: V1Pod | undefined;
     let failures = 0;
@@ -44,7 +42,7 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       if (timer) clearTimeout(timer);
       if (retryTimer) clearTimeout(retryTimer);
       signal.removeEventListener("abort", onAbort);
-      controller?.abort();
+      controller.abort();
       outcome();
     };
     const fail = (error: unknown) => finish(() => reject(error));
@@ -88,7 +86,7 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
     const read = async () => {
       if (settled) return;
       try {
-        consider(await core.readNamespacedPod({ name, namespace }));
+        consider(await api.request<V1Pod>("GET", `${path}/${encodeURIComponent(name)}`, { signal: controller.signal }));
       } catch (error) {
         if (settled) return;
         const info = apiErrorInfo(error);
@@ -111,64 +109,61 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       const started = Date.now();
       let sawEvent = false;
       let gone = false;
-      const watcher = new k8s.Watch(kubeConfig);
       const query: Record<string, string | boolean> = {
         fieldSelector: `metadata.name=${name}`,
         allowWatchBookmarks: true,
       };
       if (resourceVersion) query.resourceVersion = resourceVersion;
-      const started_controller = await watcher.watch(
-        path,
-        query,
-        (type: string, object: unknown) => {
-          if (settled) return;
-          sawEvent = true;
-          if (type === "ERROR") {
-            const status = object as { code?: number };
-            if (status?.code === 410) gone = true;
-            return;
-          }
-          const pod = object as V1Pod;
-          if (type === "BOOKMARK") {
-            if (pod.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;
-            return;
-          }
-          if (type === "DELETED") {
-            lastPod = pod;
-            fail(new PodGoneError(namespace, name));
-            return;
-          }
+      const onEvent = (type: string, object: unknown) => {
+        if (settled) return;
+        sawEvent = true;
+        if (type === "ERROR") {
+          const status = object as { code?: number };
+          if (status?.code === 410) gone = true;
+          return;
+        }
+        const pod = object as V1Pod;
+        if (type === "BOOKMARK") {
+          if (pod.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;
+          return;
+        }
+        if (type === "DELETED") {
+          lastPod = pod;
+          fail(new PodGoneError(namespace, name));
+          return;
+        }
+        failures = 0;
+        consider(pod);
+      };
+      let error: unknown;
+      try {
+        await api.watch(path, query, onEvent, controller.signal);
+      } catch (caught) {
+        error = caught;
+      }
+      if (settled) return;
+      if (gone || apiErrorInfo(error).code === 410) {
+        // Our resourceVersion is too old: read the pod again, then watch from its version.
+        resourceVersion = undefined;
+        void read();
+        return;
+      }
+      if (error === undefined) {
+        // The server ended the watch: watch again from where we were.
+        if (sawEvent || Date.now() - started > 1000) {
           failures = 0;
-          consider(pod);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          if (gone || apiErrorInfo(error).code === 410) {
-            // Our resourceVersion is too old: read the pod again, then watch from its version.
-            resourceVersion = undefined;
-            void read();
-            return;
-          }
-          if (error === null || error === undefined) {
-            // The server ended the watch: watch again from where we were.
-            if (sawEvent || Date.now() - started > 1000) {
-              failures = 0;
-              void watch();
-            } else {
-              retryLater(new Error("the server closed the watch at once"), false);
-            }
-            return;
-          }
-          const code = apiErrorInfo(error).code;
-          if (code !== undefined && code < 500 && code !== 429) {
-            fail(new Error(`Watching pod ${namespace}/${name} was refused: ${describeApiError(error)}`));
-            return;
-          }
-          retryLater(error, true);
-        },
-      );
-      controller = started_controller;
-      if (settled) started_controller.abort();
+          void watch();
+        } else {
+          retryLater(new Error("the server closed the watch at once"), false);
+        }
+        return;
+      }
+      const code = apiErrorInfo(error).code;
+      if (code !== undefined && code < 500 && code !== 429) {
+        fail(new Error(`Watching pod ${namespace}/${name} was refused: ${describeApiError(error)}`));
+        return;
+      }
+      retryLater(error, true);
     };
 
     void read();

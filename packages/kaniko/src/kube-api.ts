@@ -1,0 +1,149 @@
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import { createInterface } from "node:readline";
+import type { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { KubeConfigLike } from "./lean-kube-config.js";
+
+/** Per-request time limit of plain (non-streaming) calls. */
+export const KUBE_REQUEST_TIMEOUT_MS = 30_000;
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export type KubeQuery = Record<string, string | number | boolean | undefined>;
+
+export interface KubeRequestOptions {
+  query?: KubeQuery;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Ends the request; for plain calls a {@link KUBE_REQUEST_TIMEOUT_MS} limit applies as well. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** The API server answered with a non-2xx status; `body` is its (usually `Status`) response text. */
+export class KubeApiError extends Error {
+  readonly code: number;
+  readonly body: string;
+
+  constructor(method: string, path: string, code: number, body: string) {
+    super(`${method} ${path.split("?")[0]} answered HTTP ${code}`);
+    this.name = "KubeApiError";
+    this.code = code;
+    this.body = body;
+  }
+}
+
+/**
+ * The few Kubernetes REST calls the builder makes, over `node:http(s)` with
+ * the kubeconfig's TLS, auth and agent. Heavier clients (client-node's
+ * generated `CoreV1Api`) cost more memory than a whole streamed build.
+ */
+export interface KubeApi {
+  /** A JSON call; resolves with the parsed response body. */
+  request<T>(method: string, path: string, options?: KubeRequestOptions): Promise<T>;
+  /**
+   * A watch (`?watch=true`): calls `onEvent` per line until the server ends the
+   * stream (resolves) or it fails (rejects). Abort with `signal` to stop.
+   */
+  watch(
+    path: string,
+    query: KubeQuery,
+    onEvent: (type: string, object: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Streams a response body (a log) into `sink`; rejects before writing anything on a non-2xx answer. */
+  stream(path: string, query: KubeQuery, sink: Writable, signal: AbortSignal): Promise<void>;
+}
+
+export function createKubeApi(config: KubeConfigLike): KubeApi {
+  const server = config.getCurrentCluster()?.server;
+  if (!server) throw new Error(`the kubeconfig context '${config.getCurrentContext()}' has no cluster server`);
+  const base = new URL(server.endsWith("/") ? server : `${server}/`);
+
+  const open = async (
+    method: string,
+    path: string,
+    options: { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal },
+  ): Promise<IncomingMessage> => {
+    const url = new URL(path.replace(/^\//, ""), base);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
+    await config.applyToHTTPSOptions(requestOptions);
+    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    if (payload) {
+      requestOptions.headers = {
+        ...requestOptions.headers,
+        "Content-Type": "application/json",
+        "Content-Length": payload.length,
+      };
+    }
+    options.signal.throwIfAborted();
+    const transport = url.protocol === "http:" ? http : https;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = transport.request(url, { ...requestOptions, signal: options.signal }, resolve);
+      request.on("error", (error) => reject(options.signal.aborted ? options.signal.reason : error));
+      request.end(payload);
+    });
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return response;
+    throw new KubeApiError(method, url.pathname, status, await readText(response, ERROR_BODY_LIMIT));
+  };
+
+  return {
+    async request<T>(method: string, path: string, options: KubeRequestOptions = {}): Promise<T> {
+      const limit = AbortSignal.timeout(options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS);
+      const signal = options.signal ? AbortSignal.any([options.signal, limit]) : limit;
+      try {
+        const response = await open(method, path, { query: options.query, body: options.body, signal });
+        const text = await readText(response, Number.POSITIVE_INFINITY);
+        return (text ? JSON.parse(text) : undefined) as T;
+      } catch (error) {
+        if (limit.aborted && !options.signal?.aborted) {
+          throw new Error(
+            `the API server did not answer ${method} ${path} within ${(options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS) / 1000} s`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+
+    async watch(path, query, onEvent, signal) {
+      const response = await open("GET", path, { query: { ...query, watch: true }, signal });
+      const lines = createInterface({ input: response, crlfDelay: Number.POSITIVE_INFINITY });
+      try {
+        for await (const line of lines) {
+          if (!line.trim()) continue;
+          const event = JSON.parse(line) as { type: string; object: unknown };
+          onEvent(event.type, event.object);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        throw error;
+      } finally {
+        response.destroy();
+      }
+      // An aborted request also ends the stream: only a server-side end is a plain end.
+      if (!response.complete && !signal.aborted) throw new Error(`the watch of ${path} broke off`);
+    },
+
+    async stream(path, query, sink, signal) {
+      const response = await open("GET", path, { query, signal });
+      await pipeline(response, sink, { signal }).catch((error: unknown) => {
+        if (!signal.aborted) throw error;
+      });
+    },
+  };
+}
+
+async function readText(response: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of response) {
+    if (length < limit) chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

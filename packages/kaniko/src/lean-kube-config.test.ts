@@ -1,0 +1,208 @@
+import type { RequestOptions } from "node:https";
+import http from "node:http";
+import https from "node:https";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadClientNode } from "./client-node.js";
+import { loadKubeConfig } from "./kube-config.js";
+import { LeanKubeConfig } from "./lean-kube-config.js";
+
+const CA = Buffer.from("-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n");
+
+describe("LeanKubeConfig", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "kaniko-lean-kubeconfig-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const applied = async (config: LeanKubeConfig): Promise<RequestOptions> => {
+    const options: RequestOptions = {};
+    await config.applyToHTTPSOptions(options);
+    return options;
+  };
+
+  it("resolves relative file references against the kubeconfig's directory and reads them", async () => {
+    await mkdir(path.join(dir, "certs"), { recursive: true });
+    await writeFile(path.join(dir, "certs", "ca.crt"), CA);
+    const file = path.join(dir, "relative.yaml");
+    await writeFile(
+      file,
+      `clusters:
+- name: c
+  cluster: { server: "https://k8s.example.com:6443/", certificate-authority: certs/ca.crt, tls-server-name: api.internal }
+users:
+- name: u
+  user: { token: "t0ken", as: ignored }
+contexts:
+- name: ctx
+  context: { cluster: c, user: u }
+current-context: ctx
+`,
+    );
+    const config = LeanKubeConfig.fromFiles([file]);
+    expect(config.getCurrentCluster()).toMatchObject({
+      server: "https://k8s.example.com:6443",
+      caFile: path.join(dir, "certs", "ca.crt"),
+    });
+    const options = await applied(config);
+    expect(options.ca).toEqual(CA);
+    expect(options.servername).toBe("api.internal");
+    expect(options.headers).toMatchObject({ Authorization: "Bearer t0ken" });
+    expect(options.agent).toBeInstanceOf(https.Agent);
+  });
+
+  it("merges KUBECONFIG-style file lists with the first definition of a name winning", async () => {
+    const first = path.join(dir, "first.yaml");
+    const second = path.join(dir, "second.yaml");
+    await writeFile(
+      first,
+      `clusters: [{ name: shared, cluster: { server: "https://one.example.com" } }]
+users: [{ name: u, user: { username: admin, password: s3cret } }]
+contexts: [{ name: one, context: { cluster: shared, user: u } }]
+current-context: one
+`,
+    );
+    await writeFile(
+      second,
+      `clusters:
+- { name: shared, cluster: { server: "https://shadowed.example.com" } }
+- { name: other, cluster: { server: "https://two.example.com", certificate-authority-data: ${CA.toString("base64")} } }
+users: [{ name: u, user: { token: shadowed } }]
+contexts: [{ name: two, context: { cluster: other, user: u } }]
+current-context: two
+`,
+    );
+    const config = LeanKubeConfig.fromFiles([first, second]);
+    expect(config.getCurrentContext()).toBe("one");
+    expect(config.getContexts().map((context) => context.name)).toEqual(["one", "two"]);
+    expect(config.getCurrentCluster()?.server).toBe("https://one.example.com");
+    const two = config.withCurrentContext("two");
+    expect(two.getCurrentCluster()?.server).toBe("https://two.example.com");
+    const options = await applied(two);
+    expect(options.auth).toBe("admin:s3cret");
+    expect(options.ca).toEqual(CA);
+  });
+
+  it("allows plain HTTP only with insecure-skip-tls-verify, and says so", async () => {
+    const insecure =
+      LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "http://127.0.0.1:1", insecure-skip-tls-verify: true } }]
+users: [{ name: u, user: {} }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+    const options = await applied(insecure);
+    expect(options.rejectUnauthorized).toBe(false);
+    expect(options.agent).toBeInstanceOf(http.Agent);
+    const plain = LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "http://127.0.0.1:1" } }]
+users: [{ name: u, user: {} }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+    await expect(applied(plain)).rejects.toThrow(
+      "cluster 'c' is served over plain HTTP (http://127.0.0.1:1), which is refused unless the kubeconfig sets insecure-skip-tls-verify: true for it",
+    );
+  });
+
+  it("authenticates with client-node's exec plugin support", async () => {
+    const plugin = path.join(dir, "credential-plugin.mjs");
+    await writeFile(
+      plugin,
+      `process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: "from-exec-" + process.env.PLUGIN_SUFFIX } }));\n`,
+    );
+    const config = LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com" } }]
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ${JSON.stringify(process.execPath)}
+      args: [${JSON.stringify(plugin)}]
+      env: [{ name: PLUGIN_SUFFIX, value: ok }]
+      interactiveMode: Never
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+    const options = await applied(config);
+    expect(options.headers).toMatchObject({ Authorization: "Bearer from-exec-ok" });
+  });
+
+  it("reads the in-cluster service account token through client-node's token-file authenticator", async () => {
+    const root = path.join(dir, "serviceaccount");
+    await mkdir(root, { recursive: true });
+    await writeFile(path.join(root, "token"), "sa-token");
+    await writeFile(path.join(root, "ca.crt"), CA);
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = "fd00::1";
+    process.env.KUBERNETES_SERVICE_PORT = "443";
+    try {
+      const config = LeanKubeConfig.inCluster(root);
+      expect(config.getCurrentCluster()?.server).toBe("https://[fd00::1]:443");
+      const options = await applied(config);
+      expect(options.headers).toMatchObject({ Authorization: "Bearer sa-token" });
+      expect(options.ca).toEqual(CA);
+    } finally {
+      for (const [key, value] of [
+        ["KUBERNETES_SERVICE_HOST", saved.host],
+        ["KUBERNETES_SERVICE_PORT", saved.port],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
+  it("names an auth provider it cannot serve", async () => {
+    const config = LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com" } }]
+users: [{ name: u, user: { auth-provider: { name: keystone, config: {} } } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+    await expect(applied(config)).rejects.toThrow(
+      "user 'u' uses the auth provider 'keystone', which is not supported; use an exec plugin (client.authentication.k8s.io) instead",
+    );
+  });
+});
+
+describe("loadKubeConfig: proxies and given KubeConfig objects", () => {
+  it("hands a proxied cluster to client-node's full KubeConfig", async () => {
+    const config = await loadKubeConfig({
+      source:
+        LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com", proxy-url: "http://proxy.example.com:3128" } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: ""
+`),
+      context: "x",
+    });
+    const k8s = await loadClientNode();
+    expect(config).toBeInstanceOf(k8s.KubeConfig);
+    const options: RequestOptions = {};
+    await config.applyToHTTPSOptions(options);
+    expect(options.agent?.constructor.name).toBe("HttpsProxyAgent");
+  });
+
+  it("uses a given KubeConfig through a view, keeping its custom authenticators and its own current context", async () => {
+    const k8s = await loadClientNode();
+    const original = new k8s.KubeConfig();
+    original.loadFromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com" } }]
+users: [{ name: u, user: { auth-provider: { name: custom } } }]
+contexts: [{ name: a, context: { cluster: c, user: u } }, { name: b, context: { cluster: c, user: u } }]
+current-context: a
+`);
+    original.addAuthenticator({
+      isAuthProvider: (user) => user.authProvider?.name === "custom",
+      applyAuthentication: async (_user, options) => {
+        options.headers = { ...options.headers, Authorization: "Custom yes" };
+      },
+    });
+    const config = await loadKubeConfig({ source: original, context: "b" });
+    expect(config.getCurrentContext()).toBe("b");
+    expect(original.getCurrentContext()).toBe("a");
+    const options: RequestOptions = {};
+    await config.applyToHTTPSOptions(options);
+    expect(options.headers).toMatchObject({ Authorization: "Custom yes" });
+  });
+});

@@ -1,0 +1,247 @@
+import { readFileSync } from "node:fs";
+import http, { type OutgoingHttpHeaders } from "node:http";
+import https from "node:https";
+import net from "node:net";
+import path from "node:path";
+import type { Cluster, Context, User } from "@kubernetes/client-node";
+import type { Authenticator } from "@kubernetes/client-node/dist/auth.js";
+import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
+import { load as parseYaml } from "js-yaml";
+
+/**
+ * What the builder needs of a kubeconfig: client-node's `KubeConfig`
+ * satisfies it, and so does {@link LeanKubeConfig}.
+ */
+export interface KubeConfigLike {
+  getContexts(): Context[];
+  getClusters(): Cluster[];
+  getUsers(): User[];
+  getCurrentContext(): string;
+  getCurrentCluster(): Cluster | null;
+  getCurrentUser(): User | null;
+  /** Sets TLS material, auth headers and an agent on request (or WebSocket) options. */
+  applyToHTTPSOptions(options: https.RequestOptions): Promise<void>;
+}
+
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/**
+ * A kubeconfig reader with client-node's semantics that does not load
+ * client-node's `KubeConfig` module: that module imports every generated API
+ * model (about 50 MiB of resident memory on Node 20), more than the builder's
+ * whole memory budget. Entries are parsed and validated by client-node's own
+ * `config_types`, and users authenticate through client-node's own
+ * authenticators (exec plugins, token files, OIDC, GCP, Azure), loaded only
+ * when a user needs one. Clusters behind a `proxy-url` use client-node's
+ * full `KubeConfig` instead (see `loadKubeConfig`).
+ */
+export class LeanKubeConfig implements KubeConfigLike {
+  #clusters: Cluster[] = [];
+  #users: User[] = [];
+  #contexts: Context[] = [];
+  #currentContext = "";
+  readonly #authenticators = new Map<string, Promise<Authenticator>>();
+
+  static fromFiles(files: readonly string[]): LeanKubeConfig {
+    const config = new LeanKubeConfig();
+    for (const file of files) config.#merge(readKubeconfigFile(file));
+    return config;
+  }
+
+  static fromString(text: string): LeanKubeConfig {
+    const config = new LeanKubeConfig();
+    config.#merge(parseKubeconfig(text, undefined));
+    return config;
+  }
+
+  static fromEntries(entries: {
+    clusters: Cluster[];
+    users: User[];
+    contexts: Context[];
+    currentContext: string;
+  }): LeanKubeConfig {
+    const config = new LeanKubeConfig();
+    config.#merge(entries);
+    return config;
+  }
+
+  /** The service account of the pod this process runs in (`KUBERNETES_SERVICE_HOST`/`_PORT`). */
+  static inCluster(root = SERVICE_ACCOUNT_DIR): LeanKubeConfig {
+    const host = process.env.KUBERNETES_SERVICE_HOST ?? "";
+    const port = process.env.KUBERNETES_SERVICE_PORT ?? "";
+    const scheme = ["80", "8080", "8001"].includes(port) ? "http" : "https";
+    const server = `${scheme}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+    return LeanKubeConfig.fromEntries({
+      clusters: [{ name: "inCluster", server, caFile: path.join(root, "ca.crt"), skipTLSVerify: false }],
+      users: [
+        {
+          name: "inClusterUser",
+          authProvider: { name: "tokenFile", config: { tokenFile: path.join(root, "token") } },
+        },
+      ],
+      contexts: [{ name: "inClusterContext", cluster: "inCluster", user: "inClusterUser" }],
+      currentContext: "inClusterContext",
+    });
+  }
+
+  /** Later files add entries; the first definition of a name wins, as with kubectl. */
+  #merge(entries: { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string }): void {
+    const add = <T extends { name: string }>(into: T[], from: T[]) => {
+      for (const entry of from) if (!into.some((known) => known.name === entry.name)) into.push(entry);
+    };
+    add(this.#clusters, entries.clusters);
+    add(this.#users, entries.users);
+    add(this.#contexts, entries.contexts);
+    this.#currentContext ||= entries.currentContext;
+  }
+
+  /** The same entries with another current context. */
+  withCurrentContext(name: string): LeanKubeConfig {
+    return LeanKubeConfig.fromEntries({
+      clusters: this.#clusters,
+      users: this.#users,
+      contexts: this.#contexts,
+      currentContext: name,
+    });
+  }
+
+  getContexts(): Context[] {
+    return this.#contexts;
+  }
+
+  getClusters(): Cluster[] {
+    return this.#clusters;
+  }
+
+  getUsers(): User[] {
+    return this.#users;
+  }
+
+  getCurrentContext(): string {
+    return this.#currentContext;
+  }
+
+  getCurrentCluster(): Cluster | null {
+    const context = this.#contexts.find((entry) => entry.name === this.#currentContext);
+    return (context && this.#clusters.find((entry) => entry.name === context.cluster)) ?? null;
+  }
+
+  getCurrentUser(): User | null {
+    const context = this.#contexts.find((entry) => entry.name === this.#currentContext);
+    return (context && this.#users.find((entry) => entry.name === context.user)) ?? null;
+  }
+
+  async applyToHTTPSOptions(options: https.RequestOptions): Promise<void> {
+    const cluster = this.getCurrentCluster();
+    const user = this.getCurrentUser();
+    if (!cluster) throw new Error(`the kubeconfig context '${this.#currentContext}' has no cluster`);
+    if (cluster.proxyUrl) {
+      throw new Error(`cluster '${cluster.name}' has a proxy-url: use client-node's KubeConfig for it`);
+    }
+    if (user) {
+      if (cluster.skipTLSVerify) options.rejectUnauthorized = false;
+      if (cluster.tlsServerName) options.servername = cluster.tlsServerName;
+      const ca = fileOrBase64(cluster.caFile, cluster.caData);
+      if (ca) options.ca = ca;
+      const cert = fileOrBase64(user.certFile, user.certData);
+      if (cert) options.cert = cert;
+      const key = fileOrBase64(user.keyFile, user.keyData);
+      if (key) options.key = key;
+      options.headers ??= {};
+      const headers = options.headers as OutgoingHttpHeaders;
+      if (user.impersonateUser) headers["Impersonate-User"] = user.impersonateUser;
+      const authenticator = await this.#authenticatorFor(user);
+      if (authenticator) await authenticator.applyAuthentication(user, options);
+      if (user.token) headers.Authorization = `Bearer ${user.token}`;
+      if (user.username) options.auth = `${user.username}:${user.password}`;
+    }
+    options.agent = createAgent(cluster, options);
+  }
+
+  /** client-node's authenticator for an exec / auth-provider user, one instance per kind (they cache tokens). */
+  #authenticatorFor(user: User): Promise<Authenticator> | undefined {
+    const kind = user.exec ? "exec" : user.authProvider?.name;
+    if (!kind) return undefined;
+    let loading = this.#authenticators.get(kind);
+    if (!loading) {
+      loading = loadAuthenticator(kind, user);
+      this.#authenticators.set(kind, loading);
+    }
+    return loading;
+  }
+}
+
+async function loadAuthenticator(kind: string, user: User): Promise<Authenticator> {
+  const candidates: Authenticator[] = [];
+  if (kind === "exec") candidates.push(new (await import("@kubernetes/client-node/dist/exec_auth.js")).ExecAuth());
+  if (kind === "tokenFile") candidates.push(new (await import("@kubernetes/client-node/dist/file_auth.js")).FileAuth());
+  if (kind === "oidc") {
+    candidates.push(new (await import("@kubernetes/client-node/dist/oidc_auth.js")).OpenIDConnectAuth());
+  }
+  if (kind === "gcp" || kind === "google") {
+    candidates.push(new (await import("@kubernetes/client-node/dist/gcp_auth.js")).GoogleCloudPlatformAuth());
+  }
+  if (kind === "azure") candidates.push(new (await import("@kubernetes/client-node/dist/azure_auth.js")).AzureAuth());
+  const found = candidates.find((candidate) => candidate.isAuthProvider(user));
+  if (!found) {
+    throw new Error(
+      `user '${user.name}' uses the auth provider '${kind}', which is not supported; use an exec plugin (client.authentication.k8s.io) instead`,
+    );
+  }
+  return found;
+}
+
+/** client-node's rule: plain HTTP only with insecure-skip-tls-verify (local test clusters). */
+function createAgent(cluster: Cluster, options: https.RequestOptions): http.Agent {
+  const agentOptions: https.AgentOptions = {
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    pfx: options.pfx,
+    passphrase: options.passphrase,
+    servername: options.servername,
+  };
+  if (options.rejectUnauthorized !== undefined) agentOptions.rejectUnauthorized = options.rejectUnauthorized;
+  if (cluster.server.startsWith("http:")) {
+    if (!cluster.skipTLSVerify) {
+      throw new Error(
+        `cluster '${cluster.name}' is served over plain HTTP (${cluster.server}), which is refused unless the kubeconfig sets insecure-skip-tls-verify: true for it`,
+      );
+    }
+    return new http.Agent(agentOptions);
+  }
+  return new https.Agent(agentOptions);
+}
+
+function readKubeconfigFile(file: string) {
+  return parseKubeconfig(readFileSync(file, "utf8"), path.dirname(file));
+}
+
+function parseKubeconfig(text: string, directory: string | undefined) {
+  const document = (parseYaml(text) ?? {}) as Record<string, unknown>;
+  if (typeof document !== "object" || Array.isArray(document)) throw new Error("the kubeconfig is not a YAML mapping");
+  const clusters = newClusters(document.clusters);
+  const users = newUsers(document.users);
+  if (directory) {
+    // Relative file references are relative to the kubeconfig's own directory.
+    const absolute = (file: string) => (path.isAbsolute(file) ? file : path.join(directory, file));
+    for (const cluster of clusters) if (cluster.caFile) cluster.caFile = absolute(cluster.caFile);
+    for (const user of users) {
+      if (user.certFile) user.certFile = absolute(user.certFile);
+      if (user.keyFile) user.keyFile = absolute(user.keyFile);
+    }
+  }
+  const current = document["current-context"];
+  return {
+    clusters,
+    users,
+    contexts: newContexts(document.contexts),
+    currentContext: typeof current === "string" ? current : "",
+  };
+}
+
+function fileOrBase64(file: string | undefined, data: string | undefined): Buffer | undefined {
+  if (file) return readFileSync(file);
+  if (data) return Buffer.from(data, "base64");
+  return undefined;
+}
