@@ -9,8 +9,9 @@ export interface ApiErrorInfo {
 }
 
 /**
- * Reads client-node 1.x errors: `ApiException` (`code`, raw text `body`),
- * `Watch` errors (`statusCode`), node-fetch `FetchError`s (`code` ECONNREFUSED ...).
+ * Reads API errors: our `KubeApiError` and client-node 1.x's `ApiException`
+ * (numeric `code`, raw `Status` text `body`), errors with a `statusCode`, and
+ * network errors (string `code`: ECONNREFUSED ...).
  */
 export function apiErrorInfo(error: unknown): ApiErrorInfo {
   if (error === null || typeof error !== "object")

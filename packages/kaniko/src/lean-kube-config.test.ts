@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadClientNode } from "./client-node.js";
 import { loadKubeConfig } from "./kube-config.js";
-import { LeanKubeConfig } from "./lean-kube-config.js";
+import { LeanKubeConfig, loadAuthenticator } from "./lean-kube-config.js";
 
 const CA = Buffer.from("-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n");
 
@@ -151,6 +151,20 @@ current-context: x
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
+    }
+  });
+
+  it("finds every client-node authenticator it imports by path", async () => {
+    const users = [
+      { name: "exec", exec: { command: "true" } },
+      { name: "file", authProvider: { name: "tokenFile", config: { tokenFile: "/nonexistent" } } },
+      { name: "oidc", authProvider: { name: "oidc", config: {} } },
+      { name: "gcp", authProvider: { name: "gcp", config: {} } },
+      { name: "azure", authProvider: { name: "azure", config: {} } },
+    ];
+    for (const user of users) {
+      const authenticator = await loadAuthenticator(user.exec ? "exec" : (user.authProvider?.name ?? ""), user);
+      expect(authenticator.isAuthProvider(user)).toBeTruthy();
     }
   });
 

@@ -171,14 +171,15 @@ export class LeanKubeConfig implements KubeConfigLike {
   }
 }
 
-async function loadAuthenticator(kind: string, user: User): Promise<Authenticator> {
+/** client-node's authenticator for `kind`, imported on demand; an error naming the provider when there is none. */
+export async function loadAuthenticator(kind: string, user: User): Promise<Authenticator> {
   const candidates: Authenticator[] = [];
   if (kind === "exec") candidates.push(new (await import("@kubernetes/client-node/dist/exec_auth.js")).ExecAuth());
   if (kind === "tokenFile") candidates.push(new (await import("@kubernetes/client-node/dist/file_auth.js")).FileAuth());
   if (kind === "oidc") {
     candidates.push(new (await import("@kubernetes/client-node/dist/oidc_auth.js")).OpenIDConnectAuth());
   }
-  if (kind === "gcp" || kind === "google") {
+  if (kind === "gcp") {
     candidates.push(new (await import("@kubernetes/client-node/dist/gcp_auth.js")).GoogleCloudPlatformAuth());
   }
   if (kind === "azure") candidates.push(new (await import("@kubernetes/client-node/dist/azure_auth.js")).AzureAuth());
