@@ -24,17 +24,15 @@ describe("createKubeApi", () => {
         if (url.pathname === "/api/v1/namespaces/ns/pods" && request.method === "POST") {
           response.writeHead(201, { "Content-Type": "application/json" }).end(body);
         } else if (url.pathname === "/api/v1/namespaces/missing") {
-          response
-            .writeHead(404, { "Content-Type": "application/json" })
-            .end(
-              JSON.stringify({
-                kind: "Status",
-                status: "Failure",
-                reason: "NotFound",
-                message: 'namespaces "missing" not found',
-                code: 404,
-              }),
-            );
+          response.writeHead(404, { "Content-Type": "application/json" }).end(
+            JSON.stringify({
+              kind: "Status",
+              status: "Failure",
+              reason: "NotFound",
+              message: 'namespaces "missing" not found',
+              code: 404,
+            }),
+          );
         } else if (url.pathname === "/slow") {
           // never answers
         } else if (url.pathname === "/api/v1/namespaces/ns/pods" && url.searchParams.get("watch") === "true") {

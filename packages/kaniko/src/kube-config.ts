@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "@flavorstack/core";
 import { loadClientNode } from "./client-node.js";
-import { type KubeConfigLike, LeanKubeConfig, SERVICE_ACCOUNT_DIR } from "./lean-kube-config.js";
+import type { KubeConfigLike } from "./lean-kube-config.js";
 
 /**
  * A kubeconfig handed to the builder: client-node's `KubeConfig` (or anything
@@ -11,6 +11,7 @@ import { type KubeConfigLike, LeanKubeConfig, SERVICE_ACCOUNT_DIR } from "./lean
  */
 export type KubeConfigSource = KubeConfigLike | (() => KubeConfigLike | Promise<KubeConfigLike>);
 
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const SERVICE_ACCOUNT_TOKEN = path.join(SERVICE_ACCOUNT_DIR, "token");
 
 export interface LoadKubeConfigOptions {
@@ -27,6 +28,8 @@ export interface LoadKubeConfigOptions {
  * given untouched. An unknown context is a `ConfigError` listing the known ones.
  */
 export async function loadKubeConfig(options: LoadKubeConfigOptions): Promise<KubeConfigLike> {
+  // Imported here: it loads parts of client-node, which creating a builder must not.
+  const { LeanKubeConfig } = await import("./lean-kube-config.js");
   let loaded: KubeConfigLike;
   let where: string;
   if (options.source !== undefined) {
@@ -63,10 +66,15 @@ export async function loadKubeConfig(options: LoadKubeConfigOptions): Promise<Ku
       `Kubernetes context '${options.context}' in ${where} names a cluster that is not defined there. Fix the kubeconfig.`,
     );
   }
-  return withCurrentContext(loaded, options.context, cluster.proxyUrl !== undefined);
+  return withCurrentContext(loaded, options.context, cluster.proxyUrl !== undefined, LeanKubeConfig);
 }
 
-async function withCurrentContext(loaded: KubeConfigLike, context: string, proxied: boolean): Promise<KubeConfigLike> {
+async function withCurrentContext(
+  loaded: KubeConfigLike,
+  context: string,
+  proxied: boolean,
+  LeanKubeConfig: typeof import("./lean-kube-config.js").LeanKubeConfig,
+): Promise<KubeConfigLike> {
   if (!(loaded instanceof LeanKubeConfig)) {
     const settable = loaded as KubeConfigLike & { setCurrentContext?: (name: string) => void };
     if (typeof settable.setCurrentContext === "function") {

@@ -1,7 +1,7 @@
-import type { RequestOptions } from "node:https";
-import http from "node:http";
-import https from "node:https";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { RequestOptions } from "node:https";
+import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -7,6 +7,7 @@ import type { Cluster, Context, User } from "@kubernetes/client-node";
 import type { Authenticator } from "@kubernetes/client-node/dist/auth.js";
 import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
 import { load as parseYaml } from "js-yaml";
+import { SERVICE_ACCOUNT_DIR } from "./kube-config.js";
 
 /**
  * What the builder needs of a kubeconfig: client-node's `KubeConfig`
@@ -22,8 +23,6 @@ export interface KubeConfigLike {
   /** Sets TLS material, auth headers and an agent on request (or WebSocket) options. */
   applyToHTTPSOptions(options: https.RequestOptions): Promise<void>;
 }
-
-export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /**
  * A kubeconfig reader with client-node's semantics that does not load
