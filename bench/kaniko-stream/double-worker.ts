@@ -12,9 +12,14 @@ const [statsDir, terminationMessage, highWater] = process.argv.slice(2) as [stri
 
 async function drainingExecutor(context: ExecutorContext): Promise<ExecutorResult> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   let bytes = 0;
   for await (const chunk of context.stdin) bytes += (chunk as Buffer).length;
-  writeFileSync(path.join(statsDir, "last.json"), JSON.stringify({ bytes, ms: performance.now() - started }));
+  const cpu = process.cpuUsage(cpuStart);
+  writeFileSync(
+    path.join(statsDir, "last.json"),
+    JSON.stringify({ bytes, ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 }),
+  );
   return { exitCode: 0, terminationMessage };
 }
 
