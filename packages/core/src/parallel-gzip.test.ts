@@ -6,7 +6,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { BuildContextError } from "./errors.js";
-import { type GzipOutput, looksIncompressible, ParallelGzip } from "./parallel-gzip.js";
+import { type GzipOutput, looksIncompressible, ParallelGzip, writeStoredBlocks } from "./parallel-gzip.js";
 
 function memoryOutput(): GzipOutput & { data: () => Buffer } {
   const chunks: Buffer[] = [];
@@ -125,6 +125,32 @@ describe("ParallelGzip", () => {
   it("rejects an invalid level", () => {
     expect(() => new ParallelGzip(memoryOutput(), { level: 10 })).toThrow(BuildContextError);
     expect(() => new ParallelGzip(memoryOutput(), { level: 1.5 })).toThrow(BuildContextError);
+  });
+});
+
+describe("writeStoredBlocks", () => {
+  it("writes stored blocks that inflate back, chained after another block and finished", () => {
+    for (const size of [0, 1, 65_535, 65_536, 200_000]) {
+      const input = randomBytes(size);
+      const target = Buffer.alloc(size + 5 * (Math.ceil(size / 65_535) + 1));
+      // A non-final stored run, then a final one: one raw deflate stream.
+      const first = writeStoredBlocks(input, target, false);
+      const tail = Buffer.from("the end");
+      const second = Buffer.alloc(tail.length + 5);
+      const secondLength = writeStoredBlocks(tail, second, true);
+      const inflated = zlib.inflateRawSync(
+        Buffer.concat([target.subarray(0, first), second.subarray(0, secondLength)]),
+      );
+      expect(inflated.equals(Buffer.concat([input, tail]))).toBe(true);
+      expect(first).toBe(size + 5 * Math.max(1, Math.ceil(size / 65_535)));
+    }
+  });
+
+  it("is what incompressible blocks become in the gzip stream", async () => {
+    const input = randomBytes(3 * 1024 * 1024 + 17);
+    const output = await gzip(input, { concurrency: 2 });
+    expect(zlib.gunzipSync(output).equals(input)).toBe(true);
+    expect(output.length).toBeLessThan(input.length + 1024);
   });
 });
 

@@ -162,6 +162,18 @@ export class ParallelGzip {
     this.fill = 0;
     this.pending++;
 
+    if (level === 0) {
+      // Stored blocks are written here: a zlib stream would allocate ~450 KiB of
+      // state per block only to copy the bytes, and that churn of large native
+      // allocations keeps the process's RSS creeping up on long inputs.
+      const output = this.outputs.pop() ?? Buffer.allocUnsafe(this.chunkSize);
+      const length = writeStoredBlocks(input, output, final);
+      if (this.free.length <= this.concurrency) this.free.push(buffer);
+      this.done.set(id, { chunks: [output.subarray(0, length)], output });
+      queueMicrotask(() => this.flushInOrder());
+      return;
+    }
+
     const options: zlib.ZlibOptions = {
       level,
       memLevel: MEM_LEVEL,
@@ -270,6 +282,30 @@ export class ParallelGzip {
     this.done.clear();
     for (const waiter of this.waiters.splice(0)) waiter.reject(this.error);
   }
+}
+
+/** Longest stored deflate block (RFC 1951 §3.2.4: LEN is 16 bits). */
+const MAX_STORED = 0xffff;
+
+/**
+ * Writes `input` as deflate stored blocks into `target` (which must have room
+ * for 5 header bytes per 64 KiB), the last one marked final when `final`.
+ * Every block starts and ends on a byte boundary, so the result can follow
+ * a sync-flushed block. Returns the bytes written.
+ */
+export function writeStoredBlocks(input: Uint8Array, target: Buffer, final: boolean): number {
+  let written = 0;
+  let offset = 0;
+  do {
+    const length = Math.min(MAX_STORED, input.length - offset);
+    target[written] = final && offset + length === input.length ? 1 : 0;
+    target.writeUInt16LE(length, written + 1);
+    target.writeUInt16LE(length ^ 0xffff, written + 3);
+    target.set(input.subarray(offset, offset + length), written + 5);
+    written += 5 + length;
+    offset += length;
+  } while (offset < input.length);
+  return written;
 }
 
 /**
