@@ -151,10 +151,10 @@ async function inProcessDouble(stdinHighWater: number | undefined): Promise<Doub
 
 async function childDouble(scratch: string, stdinHighWater: number | undefined): Promise<Double> {
   const statsDir = mkdtempSync(path.join(scratch, "stats-"));
-  const worker = fileURLToPath(new URL("./double-worker.ts", import.meta.url));
+  const worker = fileURLToPath(new URL("./double-worker.mjs", import.meta.url));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", worker, statsDir, `${REPOSITORY}@${FAKE_DIGEST}\n`, String(stdinHighWater ?? "")],
+    [worker, statsDir, `${REPOSITORY}@${FAKE_DIGEST}\n`, String(stdinHighWater ?? "")],
     {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
       stdio: ["pipe", "pipe", "inherit"],
