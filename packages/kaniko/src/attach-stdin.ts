@@ -2,7 +2,8 @@ import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
 import type { BuildContext, BuildProgress } from "@flavorstack/core";
 import type WebSocket from "ws";
-import type { KubeConfigLike as KubeConfig } from "./lean-kube-config.js";
+import { namespacedPath } from "./kube-api.js";
+import type { KubeConfigLike } from "./lean-kube-config.js";
 
 /** Subprotocols offered, newest first (as client-node and kubectl do). */
 export const ATTACH_PROTOCOLS = [
@@ -38,7 +39,7 @@ const SINK_HIGH_WATER = 32 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
 
 export interface StreamContextOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeConfigLike;
   namespace: string;
   podName: string;
   container: string;
@@ -91,7 +92,7 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
   let rawSocket: Duplex | undefined;
   let statusMessage: string | undefined;
   const query = new URLSearchParams({ container, stdin: "true", stdout: "false", stderr: "false", tty: "false" });
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}/attach?${query}`;
+  const path = `${namespacedPath(namespace, "pods", podName, "attach")}?${query}`;
   signal.throwIfAborted();
   const socket = await openAttachSocket(WebSocketClass, kubeConfig, path, signal, (raw) => {
     rawSocket = raw;
@@ -255,7 +256,7 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
  */
 async function openAttachSocket(
   WebSocketClass: typeof WebSocket,
-  kubeConfig: KubeConfig,
+  kubeConfig: KubeConfigLike,
   path: string,
   signal: AbortSignal,
   onUpgrade: (raw: Duplex) => void,

@@ -25,7 +25,7 @@ import {
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
-import { createKubeApi, type KubeApi } from "./kube-api.js";
+import { createKubeApi, type KubeApi, namespacedPath } from "./kube-api.js";
 import { type KubeConfigSource, kubeConfigSecrets, loadKubeConfig } from "./kube-config.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { LogFollower } from "./log-follower.js";
@@ -75,8 +75,9 @@ class PodWaitTimeout extends Error {
 
 /**
  * Builds images in a Kubernetes pod running the kaniko executor, talking to
- * the API server with `@kubernetes/client-node` (loaded on the first build,
- * never when flavors are listed). The context is streamed over the pod's
+ * the API server directly with the kubeconfig's credentials (see
+ * `lean-kube-config.ts`; loaded on the first build, never when flavors are
+ * listed). The context is streamed over the pod's
  * stdin or read by kaniko from the artifact store; the pod is deleted on
  * every path.
  */
@@ -152,7 +153,9 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     let pods: V1Pod[];
     try {
       pods = (
-        await api.request<V1PodList>("GET", podsPath(namespace), { query: { labelSelector: KANIKO_POD_SELECTOR } })
+        await api.request<V1PodList>("GET", namespacedPath(namespace, "pods"), {
+          query: { labelSelector: KANIKO_POD_SELECTOR },
+        })
       ).items;
     } catch (error) {
       throw new BuildError(
@@ -193,7 +196,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const namespace = this.config.kubernetesNamespace;
     const context = this.#contextName;
     try {
-      await api.request("GET", `/api/v1/namespaces/${encodeURIComponent(namespace)}`);
+      await api.request("GET", namespacedPath(namespace));
     } catch (error) {
       const { code } = apiErrorInfo(error);
       if (code === 404) {
@@ -318,7 +321,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       logger.info(
         `Building ${destination} with kaniko in pod ${ref} (context ${stdin ? "streamed over stdin" : run.contextArg}).`,
       );
-      creating = api.request("POST", podsPath(namespace), { body: pod });
+      creating = api.request("POST", namespacedPath(namespace, "pods"), { body: pod });
       try {
         await creating;
       } catch (error) {
@@ -516,10 +519,6 @@ export function kanikoImageBuilderFactory(
   return (init) => new KanikoImageBuilder(init, options);
 }
 
-function podsPath(namespace: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
-}
-
 /**
  * Deletes the pod with a fresh request (never the build's aborted signal),
  * grace period 0, retrying transient failures; 404 counts as done.
@@ -534,7 +533,7 @@ async function deletePod(
   let lastError: unknown;
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
     try {
-      await api.request("DELETE", `${podsPath(namespace)}/${encodeURIComponent(name)}`, {
+      await api.request("DELETE", namespacedPath(namespace, "pods", name), {
         query: { gracePeriodSeconds: 0 },
       });
       logger.debug(`Deleted the kaniko build pod ${namespace}/${name}.`);
@@ -556,14 +555,10 @@ async function deletePod(
 /** The pod's events, oldest first, as `Warning Reason: message (xN)`; empty when they cannot be read. */
 async function podEvents(api: KubeApi, namespace: string, name: string, redact: Redactor): Promise<string[]> {
   try {
-    const list = await api.request<CoreV1EventList>(
-      "GET",
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-      {
-        query: { fieldSelector: `involvedObject.name=${name}` },
-        timeoutMs: 5000,
-      },
-    );
+    const list = await api.request<CoreV1EventList>("GET", namespacedPath(namespace, "events"), {
+      query: { fieldSelector: `involvedObject.name=${name}` },
+      timeoutMs: 5000,
+    });
     return [...list.items]
       .sort((a, b) => eventTime(a) - eventTime(b))
       .map((event) =>

@@ -20,6 +20,11 @@ export interface KubeRequestOptions {
   timeoutMs?: number;
 }
 
+/** `/api/v1/namespaces/<namespace>`, then the given segments, each URL-encoded. */
+export function namespacedPath(namespace: string, ...segments: string[]): string {
+  return ["/api/v1/namespaces", ...[namespace, ...segments].map(encodeURIComponent)].join("/");
+}
+
 /** The API server answered with a non-2xx status; `body` is its (usually `Status`) response text. */
 export class KubeApiError extends Error {
   readonly code: number;

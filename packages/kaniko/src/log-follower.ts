@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { apiErrorInfo } from "./api-error.js";
-import type { KubeApi } from "./kube-api.js";
+import { type KubeApi, namespacedPath } from "./kube-api.js";
 import type { Redactor } from "./redact.js";
 
 export interface LogFollowerOptions {
@@ -107,8 +107,12 @@ export class LogFollower {
 
   private read(query: { follow: boolean }, signal: AbortSignal): Promise<void> {
     const { api, namespace, podName, container } = this.options;
-    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}/log`;
-    return api.stream(path, { container, ...query }, this.lineSink(), signal);
+    return api.stream(
+      namespacedPath(namespace, "pods", podName, "log"),
+      { container, ...query },
+      this.lineSink(),
+      signal,
+    );
   }
 
   private lineSink(): Writable {

@@ -1,6 +1,6 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
-import type { KubeApi } from "./kube-api.js";
+import { type KubeApi, namespacedPath } from "./kube-api.js";
 
 export interface WatchPodOptions<T> {
   api: KubeApi;
@@ -26,7 +26,7 @@ const MAX_WATCH_FAILURES = 5;
  */
 export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
   const { api, namespace, name, decide, signal } = options;
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  const path = namespacedPath(namespace, "pods");
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const controller = new AbortController();
@@ -86,7 +86,9 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
     const read = async () => {
       if (settled) return;
       try {
-        consider(await api.request<V1Pod>("GET", `${path}/${encodeURIComponent(name)}`, { signal: controller.signal }));
+        consider(
+          await api.request<V1Pod>("GET", namespacedPath(namespace, "pods", name), { signal: controller.signal }),
+        );
       } catch (error) {
         if (settled) return;
         const info = apiErrorInfo(error);
