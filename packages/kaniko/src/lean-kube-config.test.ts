@@ -168,6 +168,18 @@ current-context: x
     }
   });
 
+  it("reports a YAML mistake by position, without quoting the file's secrets", () => {
+    const broken = `users:\n- name: u\n  user:\n    token: super-secret-token\n   bad: [\n`;
+    let message = "";
+    try {
+      LeanKubeConfig.fromString(broken);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^invalid YAML: .+ at line \d+, column \d+$/);
+    expect(message).not.toContain("super-secret-token");
+  });
+
   it("names an auth provider it cannot serve", async () => {
     const config = LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com" } }]
 users: [{ name: u, user: { auth-provider: { name: keystone, config: {} } } }]

@@ -218,7 +218,16 @@ function readKubeconfigFile(file: string) {
 }
 
 function parseKubeconfig(text: string, directory: string | undefined) {
-  const document = (parseYaml(text) ?? {}) as Record<string, unknown>;
+  let document: Record<string, unknown>;
+  try {
+    document = (parseYaml(text) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    // js-yaml quotes the lines around the mistake, which may hold a token or key: give the position only.
+    const { reason, mark } = error as { reason?: string; mark?: { line: number; column: number } };
+    throw new Error(
+      `invalid YAML${reason ? `: ${reason}` : ""}${mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : ""}`,
+    );
+  }
   if (typeof document !== "object" || Array.isArray(document)) throw new Error("the kubeconfig is not a YAML mapping");
   const clusters = newClusters(document.clusters);
   const users = newUsers(document.users);
