@@ -17,8 +17,10 @@ export function apiErrorInfo(error: unknown): ApiErrorInfo {
   if (error === null || typeof error !== "object")
     return { code: undefined, reason: undefined, message: String(error) };
   const value = error as { code?: unknown; statusCode?: unknown; body?: unknown; message?: unknown };
-  const code =
-    typeof value.code === "number" ? value.code : typeof value.statusCode === "number" ? value.statusCode : undefined;
+  // Only HTTP statuses: a DOMException's numeric `code` (AbortError 20, TimeoutError 23) is not one.
+  const isStatus = (candidate: unknown): candidate is number =>
+    typeof candidate === "number" && candidate >= 100 && candidate <= 599;
+  const code = isStatus(value.code) ? value.code : isStatus(value.statusCode) ? value.statusCode : undefined;
   let reason: string | undefined;
   let message: string | undefined;
   const status = parseStatus(value.body);

@@ -37,6 +37,7 @@ const FRAME_POOL_SIZE = Math.ceil(ATTACH_HIGH_WATER / ATTACH_FRAME_BYTES) + 2;
 const SINK_HIGH_WATER = 32 * 1024;
 
 const CLOSE_TIMEOUT_MS = 30_000;
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 export interface StreamContextOptions {
   kubeConfig: KubeConfigLike;
@@ -213,7 +214,8 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       }, CLOSE_TIMEOUT_MS);
       socket.once("close", () => {
         clearTimeout(timer);
-        callback();
+        // The data went out before the close frame; only a socket error means it may not have arrived.
+        callback(socketError ? closedError() : null);
       });
       socket.close(1000);
     },
@@ -231,10 +233,9 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       protocol,
       bytes: written.bytes,
       sha256: written.sha256,
-      close: () => {
-        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(1000);
-        else socket.terminate();
-      },
+      // The build is over (stdin was closed and the executor ended): no close handshake to wait for, whose
+      // 30 s timer would keep the process alive if the server never answered.
+      close: () => socket.terminate(),
       status: () => statusMessage,
     };
   } catch (error) {
@@ -266,7 +267,13 @@ async function openAttachSocket(
   const url = `${server.replace(/^http/, "ws").replace(/\/+$/, "")}${path}`;
   const socketOptions: WebSocket.ClientOptions = {};
   await kubeConfig.applyToHTTPSOptions(socketOptions as never);
-  const socket = new WebSocketClass(url, [...ATTACH_PROTOCOLS], { ...socketOptions, perMessageDeflate: false });
+  // No per-message deflate: the payload is gzip already, and ws's sender must never queue frames (it does while
+  // compressing), since stdin frames are written to the connection directly.
+  const socket = new WebSocketClass(url, [...ATTACH_PROTOCOLS], {
+    ...socketOptions,
+    perMessageDeflate: false,
+    handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+  });
   return new Promise<WebSocket>((resolve, reject) => {
     const onAbort = () => {
       socket.terminate();
@@ -286,7 +293,8 @@ async function openAttachSocket(
       response.on("data", (chunk: string) => {
         if (body.length < 4096) body += chunk;
       });
-      response.on("end", () => {
+      // "close" also fires when the body is cut off ("end" then never does); settle() runs once.
+      response.on("close", () => {
         let detail = body.trim();
         try {
           const status = JSON.parse(body) as { message?: string };

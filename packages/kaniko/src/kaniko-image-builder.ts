@@ -43,6 +43,8 @@ const RESULT_AFTER_STREAM_ERROR_MS = 10_000;
 /** Extra wait past `activeDeadlineSeconds` before giving up on the pod's end. */
 const DEADLINE_MARGIN_MS = 120_000;
 const DELETE_ATTEMPTS = 3;
+/** Per DELETE attempt: three of them and the pauses stay under process-signals' 20 s cleanup budget. */
+const DELETE_TIMEOUT_MS = 5000;
 
 export interface KanikoImageBuilderOptions {
   /**
@@ -119,7 +121,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const redact = createRedactor([...config.env.map((variable) => variable.value), ...kubeConfigSecrets(kubeConfig)]);
     const namespace = config.kubernetesNamespace;
     try {
-      const api = createKubeApi(kubeConfig);
+      const api = createKubeApi(kubeConfig, { onCredential: redact.add });
       await this.#checkNamespace(api, kubeConfig);
       if (userSignal?.aborted) throw aborted();
       const contextArg = await this.#contextArgument(buildContext, options, logger);
@@ -283,7 +285,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     const removePod = () => {
       deleting ??= (async () => {
         await creating?.catch(() => {});
-        return deletePod(api, namespace, podName, context, logger);
+        return deletePod(api, namespace, podName, context, logger, redact);
       })();
       return deleting;
     };
@@ -521,7 +523,8 @@ export function kanikoImageBuilderFactory(
 
 /**
  * Deletes the pod with a fresh request (never the build's aborted signal),
- * grace period 0, retrying transient failures; 404 counts as done.
+ * grace period 0, retrying transient failures; 404 counts as done. All
+ * attempts fit in the time a process signal leaves for cleanup.
  */
 async function deletePod(
   api: KubeApi,
@@ -529,12 +532,15 @@ async function deletePod(
   name: string,
   context: string,
   logger: Logger,
+  redact: (text: string) => string = (text) => text,
 ): Promise<boolean> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * (attempt - 1)));
     try {
       await api.request("DELETE", namespacedPath(namespace, "pods", name), {
         query: { gracePeriodSeconds: 0 },
+        timeoutMs: DELETE_TIMEOUT_MS,
       });
       logger.debug(`Deleted the kaniko build pod ${namespace}/${name}.`);
       return true;
@@ -543,11 +549,12 @@ async function deletePod(
       if (code === 404) return true;
       lastError = error;
       if (code !== undefined && code < 500 && code !== 429) break;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
   logger.warn(
-    `Could not delete the kaniko build pod ${namespace}/${name}: ${describeApiError(lastError)}. Delete it with \`kubectl --context ${context} -n ${namespace} delete pod ${name}\` (or the builder's sweep()).`,
+    redact(
+      `Could not delete the kaniko build pod ${namespace}/${name}: ${describeApiError(lastError)}. Delete it with \`kubectl --context ${context} -n ${namespace} delete pod ${name}\` (or the builder's sweep()).`,
+    ),
   );
   return false;
 }

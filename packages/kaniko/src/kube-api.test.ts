@@ -88,7 +88,7 @@ current-context: x
 
   it("gives up on a silent server after the time limit, saying which call", async () => {
     await expect(api.request("GET", "/slow", { timeoutMs: 200 })).rejects.toThrow(
-      "the API server did not answer GET /slow within 0.2 s",
+      "no answer to GET /slow within 0.2 s (from the API server, or from the kubeconfig's credential plugin)",
     );
   });
 

@@ -8,6 +8,7 @@ import type { KubeConfigLike } from "./lean-kube-config.js";
 /** Per-request time limit of plain (non-streaming) calls. */
 export const KUBE_REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
+const KEEP_ALIVE_PROBE_MS = 30_000;
 
 export type KubeQuery = Record<string, string | number | boolean | undefined>;
 
@@ -60,7 +61,12 @@ export interface KubeApi {
   stream(path: string, query: KubeQuery, sink: Writable, signal: AbortSignal): Promise<void>;
 }
 
-export function createKubeApi(config: KubeConfigLike): KubeApi {
+export interface KubeApiOptions {
+  /** Called with each bearer token sent (exec plugins and token files yield them at request time), to redact it. */
+  onCredential?: (secret: string) => void;
+}
+
+export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions = {}): KubeApi {
   const server = config.getCurrentCluster()?.server;
   if (!server) throw new Error(`the kubeconfig context '${config.getCurrentContext()}' has no cluster server`);
   const base = new URL(server.endsWith("/") ? server : `${server}/`);
@@ -75,7 +81,10 @@ export function createKubeApi(config: KubeConfigLike): KubeApi {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
-    await config.applyToHTTPSOptions(requestOptions);
+    // Credentials may come from an exec plugin that never returns (one waiting for a login): the signal ends that too.
+    await untilAborted(config.applyToHTTPSOptions(requestOptions), options.signal);
+    const authorization = (requestOptions.headers as Record<string, unknown> | undefined)?.Authorization;
+    if (typeof authorization === "string") apiOptions.onCredential?.(authorization.replace(/^Bearer\s+/i, ""));
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     if (payload) {
       requestOptions.headers = {
@@ -89,6 +98,8 @@ export function createKubeApi(config: KubeConfigLike): KubeApi {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = transport.request(url, { ...requestOptions, signal: options.signal }, resolve);
       request.on("error", (error) => reject(options.signal.aborted ? options.signal.reason : error));
+      // Notices a peer that vanished without closing (a dropped NAT entry, a failed-over control plane).
+      request.on("socket", (socket) => socket.setKeepAlive(true, KEEP_ALIVE_PROBE_MS));
       request.end(payload);
     });
     const status = response.statusCode ?? 0;
@@ -107,7 +118,7 @@ export function createKubeApi(config: KubeConfigLike): KubeApi {
       } catch (error) {
         if (limit.aborted && !options.signal?.aborted) {
           throw new Error(
-            `the API server did not answer ${method} ${path} within ${(options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS) / 1000} s`,
+            `no answer to ${method} ${path} within ${(options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS) / 1000} s (from the API server, or from the kubeconfig's credential plugin)`,
             { cause: error },
           );
         }
@@ -141,6 +152,15 @@ export function createKubeApi(config: KubeConfigLike): KubeApi {
       });
     },
   };
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 async function readText(response: IncomingMessage, limit: number): Promise<string> {

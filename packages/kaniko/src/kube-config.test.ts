@@ -71,6 +71,38 @@ describe("loadKubeConfig", () => {
     );
   });
 
+  it("skips KUBECONFIG entries that do not exist, as kubectl does, and says when none does", async () => {
+    const saved = process.env.KUBECONFIG;
+    const missing = path.join(dir, "missing.yaml");
+    process.env.KUBECONFIG = [missing, file].join(path.delimiter);
+    try {
+      expect((await loadKubeConfig({ context: "alpha" })).getCurrentCluster()?.name).toBe("a");
+      process.env.KUBECONFIG = missing;
+      await expect(loadKubeConfig({ context: "alpha" })).rejects.toThrow(
+        `None of the files in KUBECONFIG (${missing}) exists.`,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
+  it("uses a kubeconfig-shaped object as given when its context is the one wanted, and refuses to guess otherwise", async () => {
+    const own = {
+      getContexts: () => [{ name: "mine", cluster: "c", user: "u" }],
+      getClusters: () => [{ name: "c", server: "https://k8s.example.com", skipTLSVerify: false }],
+      getUsers: () => [{ name: "u" }],
+      getCurrentContext: () => "mine",
+      getCurrentCluster: () => ({ name: "c", server: "https://k8s.example.com", skipTLSVerify: false }),
+      getCurrentUser: () => ({ name: "u" }),
+      applyToHTTPSOptions: async () => {},
+    };
+    expect(await loadKubeConfig({ source: own, context: "mine" })).toBe(own);
+    await expect(
+      loadKubeConfig({ source: { ...own, getCurrentContext: () => "other" }, context: "mine" }),
+    ).rejects.toThrow("has current context 'other', not 'mine', and no setCurrentContext() to switch it");
+  });
+
   it("reads KUBECONFIG by default", async () => {
     const saved = process.env.KUBECONFIG;
     process.env.KUBECONFIG = file;

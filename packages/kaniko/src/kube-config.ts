@@ -76,13 +76,18 @@ async function withCurrentContext(
   LeanKubeConfig: typeof import("./lean-kube-config.js").LeanKubeConfig,
 ): Promise<KubeConfigLike> {
   if (!(loaded instanceof LeanKubeConfig)) {
+    // The caller's own object keeps its own authentication (e.g. client-node's custom authenticators).
+    if (loaded.getCurrentContext() === context) return loaded;
     const settable = loaded as KubeConfigLike & { setCurrentContext?: (name: string) => void };
-    if (typeof settable.setCurrentContext === "function") {
-      // A view with its own current context: the caller's object (and its custom authenticators) stay as they are.
-      const view = Object.create(settable) as typeof settable;
-      view.setCurrentContext?.(context);
-      return view;
+    if (typeof settable.setCurrentContext !== "function") {
+      throw new ConfigError(
+        `The kubeconfig given to the kaniko image builder has current context '${loaded.getCurrentContext()}', not '${context}', and no setCurrentContext() to switch it: pass one whose current context is '${context}', or a client-node KubeConfig.`,
+      );
     }
+    // A view with its own current context: the caller's object stays as it is.
+    const view = Object.create(settable) as typeof settable;
+    view.setCurrentContext?.(context);
+    return view;
   }
   const entries = {
     clusters: loaded.getClusters(),
@@ -98,10 +103,22 @@ async function withCurrentContext(
   return full;
 }
 
-/** The files of `KUBECONFIG`, else `~/.kube/config` when it exists. */
+/**
+ * The files of `KUBECONFIG` that exist (kubectl skips the others; none
+ * existing is an error), else `~/.kube/config` when it exists.
+ */
 function defaultFiles(): string[] {
   const env = process.env.KUBECONFIG;
-  if (env) return env.split(path.delimiter).filter((file) => file.length > 0);
+  if (env) {
+    const listed = env.split(path.delimiter).filter((file) => file.length > 0);
+    const present = listed.filter((file) => existsSync(file));
+    if (present.length === 0) {
+      throw new ConfigError(
+        `None of the files in KUBECONFIG (${env}) exists. Point KUBECONFIG at your kubeconfig, or unset it to use ${path.join(os.homedir(), ".kube", "config")}.`,
+      );
+    }
+    return present;
+  }
   const home = path.join(os.homedir(), ".kube", "config");
   return existsSync(home) ? [home] : [];
 }
@@ -111,8 +128,16 @@ function defaultLocation(files: string[]): string {
   return files[0] ?? "the in-cluster service account (context 'inClusterContext')";
 }
 
-/** Secret values of the current user (token, password), to keep out of messages. */
+/**
+ * Secret values of the current user, to keep out of messages: token,
+ * password, auth-provider settings (id/refresh/access tokens, client secret).
+ * Tokens an exec plugin or token file yields are not in the kubeconfig: the
+ * API client adds what it sends (see `createKubeApi`'s `onCredential`).
+ */
 export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const user = config.getCurrentUser();
-  return [user?.token, user?.password].filter((value): value is string => typeof value === "string");
+  const providerValues = Object.entries((user?.authProvider?.config ?? {}) as Record<string, unknown>)
+    .filter(([key]) => /token|secret|password/i.test(key))
+    .map(([, value]) => value);
+  return [user?.token, user?.password, ...providerValues].filter((value): value is string => typeof value === "string");
 }

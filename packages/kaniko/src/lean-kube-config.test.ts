@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadClientNode } from "./client-node.js";
 import { loadKubeConfig } from "./kube-config.js";
-import { LeanKubeConfig, loadAuthenticator } from "./lean-kube-config.js";
+import { LeanKubeConfig, loadAuthenticators } from "./lean-kube-config.js";
 
 const CA = Buffer.from("-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n");
 
@@ -154,7 +154,8 @@ current-context: x
     }
   });
 
-  it("finds every client-node authenticator it imports by path", async () => {
+  it("finds every client-node authenticator it imports by path, as client-node would choose", async () => {
+    const authenticators = await loadAuthenticators();
     const users = [
       { name: "exec", exec: { command: "true" } },
       { name: "file", authProvider: { name: "tokenFile", config: { tokenFile: "/nonexistent" } } },
@@ -162,10 +163,10 @@ current-context: x
       { name: "gcp", authProvider: { name: "gcp", config: {} } },
       { name: "azure", authProvider: { name: "azure", config: {} } },
     ];
-    for (const user of users) {
-      const authenticator = await loadAuthenticator(user.exec ? "exec" : (user.authProvider?.name ?? ""), user);
-      expect(authenticator.isAuthProvider(user)).toBeTruthy();
-    }
+    const chosen = users.map(
+      (user) => authenticators.find((candidate) => candidate.isAuthProvider(user))?.constructor.name,
+    );
+    expect(chosen).toEqual(["ExecAuth", "FileAuth", "OpenIDConnectAuth", "GoogleCloudPlatformAuth", "AzureAuth"]);
   });
 
   it("reports a YAML mistake by position, without quoting the file's secrets", () => {
@@ -178,6 +179,15 @@ current-context: x
     }
     expect(message).toMatch(/^invalid YAML: .+ at line \d+, column \d+$/);
     expect(message).not.toContain("super-secret-token");
+  });
+
+  it("goes on with a static token when no authenticator takes the user's auth provider (as client-node does)", async () => {
+    const config = LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com" } }]
+users: [{ name: u, user: { token: static-token, auth-provider: { name: keystone, config: {} } } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+    expect((await applied(config)).headers).toMatchObject({ Authorization: "Bearer static-token" });
   });
 
   it("names an auth provider it cannot serve", async () => {

@@ -39,7 +39,7 @@ export class LeanKubeConfig implements KubeConfigLike {
   #users: User[] = [];
   #contexts: Context[] = [];
   #currentContext = "";
-  readonly #authenticators = new Map<string, Promise<Authenticator>>();
+  #authenticators: Promise<Authenticator[]> | undefined;
 
   static fromFiles(files: readonly string[]): LeanKubeConfig {
     const config = new LeanKubeConfig();
@@ -157,38 +157,40 @@ export class LeanKubeConfig implements KubeConfigLike {
     options.agent = createAgent(cluster, options);
   }
 
-  /** client-node's authenticator for an exec / auth-provider user, one instance per kind (they cache tokens). */
-  #authenticatorFor(user: User): Promise<Authenticator> | undefined {
-    const kind = user.exec ? "exec" : user.authProvider?.name;
-    if (!kind) return undefined;
-    let loading = this.#authenticators.get(kind);
-    if (!loading) {
-      loading = loadAuthenticator(kind, user);
-      this.#authenticators.set(kind, loading);
+  /**
+   * client-node's authenticator for a user with `exec` or `auth-provider`,
+   * chosen as client-node chooses (the first whose `isAuthProvider` accepts
+   * the user). The authenticators are created once per config: they cache tokens.
+   */
+  async #authenticatorFor(user: User): Promise<Authenticator | undefined> {
+    if (!user.exec && !user.authProvider) return undefined;
+    this.#authenticators ??= loadAuthenticators();
+    const found = (await this.#authenticators).find((candidate) => candidate.isAuthProvider(user));
+    if (!found && !user.token && !user.certData && !user.certFile && !user.username) {
+      throw new Error(
+        `user '${user.name}' uses the auth provider '${user.authProvider?.name}', which is not supported; use an exec plugin (client.authentication.k8s.io) instead`,
+      );
     }
-    return loading;
+    return found;
   }
 }
 
-/** client-node's authenticator for `kind`, imported on demand; an error naming the provider when there is none. */
-export async function loadAuthenticator(kind: string, user: User): Promise<Authenticator> {
-  const candidates: Authenticator[] = [];
-  if (kind === "exec") candidates.push(new (await import("@kubernetes/client-node/dist/exec_auth.js")).ExecAuth());
-  if (kind === "tokenFile") candidates.push(new (await import("@kubernetes/client-node/dist/file_auth.js")).FileAuth());
-  if (kind === "oidc") {
-    candidates.push(new (await import("@kubernetes/client-node/dist/oidc_auth.js")).OpenIDConnectAuth());
-  }
-  if (kind === "gcp") {
-    candidates.push(new (await import("@kubernetes/client-node/dist/gcp_auth.js")).GoogleCloudPlatformAuth());
-  }
-  if (kind === "azure") candidates.push(new (await import("@kubernetes/client-node/dist/azure_auth.js")).AzureAuth());
-  const found = candidates.find((candidate) => candidate.isAuthProvider(user));
-  if (!found) {
-    throw new Error(
-      `user '${user.name}' uses the auth provider '${kind}', which is not supported; use an exec plugin (client.authentication.k8s.io) instead`,
-    );
-  }
-  return found;
+/** client-node's own authenticators, in client-node's order, imported on first need (they are small). */
+export async function loadAuthenticators(): Promise<Authenticator[]> {
+  const [azure, gcp, exec, file, oidc] = await Promise.all([
+    import("@kubernetes/client-node/dist/azure_auth.js"),
+    import("@kubernetes/client-node/dist/gcp_auth.js"),
+    import("@kubernetes/client-node/dist/exec_auth.js"),
+    import("@kubernetes/client-node/dist/file_auth.js"),
+    import("@kubernetes/client-node/dist/oidc_auth.js"),
+  ]);
+  return [
+    new azure.AzureAuth(),
+    new gcp.GoogleCloudPlatformAuth(),
+    new exec.ExecAuth(),
+    new file.FileAuth(),
+    new oidc.OpenIDConnectAuth(),
+  ];
 }
 
 /** client-node's rule: plain HTTP only with insecure-skip-tls-verify (local test clusters). */

@@ -19,6 +19,7 @@ export interface LogFollowerOptions {
 }
 
 const MAX_LINE = 64 * 1024;
+const MAX_RETRY_MS = 5000;
 
 /**
  * Follows a container's log with the Logs API: retries while the API answers
@@ -76,22 +77,29 @@ export class LogFollower {
   }
 
   private async follow(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       this.controller = new AbortController();
       try {
-        await this.read({ follow: true }, this.controller.signal);
+        // A stream that broke is followed again from the start: skip the lines already seen.
+        await this.read({ follow: true }, this.controller.signal, this.received);
         this.endFollow();
         return;
       } catch (error) {
         if (this.stopped) return;
-        // 400: the container has not started yet; network errors: retry both until stopped.
-        if (apiErrorInfo(error).code === 404) {
+        const code = apiErrorInfo(error).code;
+        // 400: the container has not started yet; 429, 5xx and network errors pass. Anything else
+        // (403 without pods/log, 404 pod gone) will not: the build goes on without its log.
+        const transient = code === undefined || code === 400 || code === 429 || code >= 500;
+        if (!transient) {
           this.endFollow();
           return;
         }
+        failures = code === 400 ? 0 : failures + 1;
+        const delay = Math.min(MAX_RETRY_MS, (this.options.retryMs ?? 500) * 2 ** failures);
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          this.retryTimer = setTimeout(resolve, this.options.retryMs ?? 500);
+          this.retryTimer = setTimeout(resolve, delay);
         });
       }
     }
@@ -105,20 +113,24 @@ export class LogFollower {
     }
   }
 
-  private read(query: { follow: boolean }, signal: AbortSignal): Promise<void> {
+  private read(query: { follow: boolean }, signal: AbortSignal, skipLines = 0): Promise<void> {
     const { api, namespace, podName, container } = this.options;
     return api.stream(
       namespacedPath(namespace, "pods", podName, "log"),
       { container, ...query },
-      this.lineSink(),
+      this.lineSink(skipLines),
       signal,
     );
   }
 
-  private lineSink(): Writable {
+  private lineSink(skipLines: number): Writable {
     const decoder = new StringDecoder("utf8");
     let partial = "";
-    const emit = (line: string) => this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+    let skip = skipLines;
+    const emit = (line: string) => {
+      if (skip > 0) skip -= 1;
+      else this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+    };
     return new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         partial += decoder.write(chunk);

@@ -15,6 +15,8 @@ export interface WatchPodOptions<T> {
   signal: AbortSignal;
 }
 
+/** The watch's server-side time limit, plus up to a minute of spread. */
+const WATCH_TIMEOUT_SECONDS = 240;
 /** Consecutive watch failures (network, 5xx) tolerated before giving up. */
 const MAX_WATCH_FAILURES = 5;
 
@@ -111,17 +113,22 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       const started = Date.now();
       let sawEvent = false;
       let gone = false;
-      const query: Record<string, string | boolean> = {
+      let serverError: unknown;
+      const query: Record<string, string | number | boolean> = {
         fieldSelector: `metadata.name=${name}`,
         allowWatchBookmarks: true,
+        // The server ends each watch after this (spread so many builders do not re-watch in step): a connection
+        // that died silently is replaced rather than waited on until the pod's deadline.
+        timeoutSeconds: WATCH_TIMEOUT_SECONDS + Math.floor(Math.random() * 60),
       };
       if (resourceVersion) query.resourceVersion = resourceVersion;
       const onEvent = (type: string, object: unknown) => {
         if (settled) return;
         sawEvent = true;
         if (type === "ERROR") {
-          const status = object as { code?: number };
+          const status = object as { code?: number; message?: string };
           if (status?.code === 410) gone = true;
+          else serverError = Object.assign(new Error(status?.message ?? "watch error"), { code: status?.code });
           return;
         }
         const pod = object as V1Pod;
@@ -129,13 +136,10 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
           if (pod.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;
           return;
         }
-        if (type === "DELETED") {
-          lastPod = pod;
-          fail(new PodGoneError(namespace, name));
-          return;
-        }
         failures = 0;
+        // A deleted pod's last state may already be what we wait for (it ended, then was removed).
         consider(pod);
+        if (type === "DELETED") fail(new PodGoneError(namespace, name));
       };
       let error: unknown;
       try {
@@ -147,9 +151,10 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       if (gone || apiErrorInfo(error).code === 410) {
         // Our resourceVersion is too old: read the pod again, then watch from its version.
         resourceVersion = undefined;
-        void read();
+        retryLater(error ?? new Error("the watch's resourceVersion is gone (410)"), true);
         return;
       }
+      error ??= serverError;
       if (error === undefined) {
         // The server ended the watch: watch again from where we were.
         if (sawEvent || Date.now() - started > 1000) {

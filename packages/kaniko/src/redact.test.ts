@@ -8,6 +8,13 @@ describe("createRedactor", () => {
     expect(redact("ab stays")).toBe("ab stays");
   });
 
+  it("also hides a secret quoted inside JSON, and secrets added later", () => {
+    const redact = createRedactor(['pa"ss\\word']);
+    expect(redact('{"message":"value pa\\"ss\\\\word is invalid"}')).toBe('{"message":"value *** is invalid"}');
+    redact.add("exec-token-1234");
+    expect(redact("Bearer exec-token-1234")).toBe("Bearer ***");
+  });
+
   it("is the identity without secrets", () => {
     expect(createRedactor([])("text")).toBe("text");
   });

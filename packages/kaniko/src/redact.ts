@@ -1,24 +1,31 @@
-/** Replaces secret values in text with `***`. */
-export type Redactor = (text: string) => string;
+/** Replaces secret values in text with `***`; `add` registers one more (e.g. a token obtained later). */
+export interface Redactor {
+  (text: string): string;
+  add(secret: string | undefined): void;
+}
 
 const MIN_SECRET_LENGTH = 4;
 
 /**
  * A redactor for the given secret values (env values of the config, the
- * kubeconfig's token or password). Values shorter than 4 characters are left
- * alone: hiding every `1` or `yes` would garble messages without protecting
- * anything.
+ * kubeconfig's credentials). Each value is also matched as it reads inside a
+ * JSON string (the API server quotes spec values in its messages). Values
+ * shorter than 4 characters are left alone: hiding every `1` or `yes` would
+ * garble messages without protecting anything.
  */
 export function createRedactor(secrets: Iterable<string | undefined>): Redactor {
-  const values = [
-    ...new Set([...secrets].filter((value): value is string => !!value && value.length >= MIN_SECRET_LENGTH)),
-  ]
-    // longest first, so a secret containing another is replaced whole
-    .sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
-  return (text) => {
+  let values: string[] = [];
+  const redact = ((text: string) => {
     let result = text;
     for (const value of values) result = result.split(value).join("***");
     return result;
+  }) as Redactor;
+  redact.add = (secret) => {
+    if (!secret || secret.length < MIN_SECRET_LENGTH) return;
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    // longest first, so a secret containing another is replaced whole
+    values = [...new Set([...values, secret, escaped])].sort((a, b) => b.length - a.length);
   };
+  for (const secret of secrets) redact.add(secret);
+  return redact;
 }
