@@ -86,6 +86,20 @@ current-context: two
     expect(options.ca).toEqual(CA);
   });
 
+  it("shares one keep-alive agent per cluster and TLS material", async () => {
+    const config = LeanKubeConfig.fromString(`clusters:
+- { name: a, cluster: { server: "https://a.example.com", certificate-authority-data: ${CA.toString("base64")} } }
+- { name: b, cluster: { server: "https://b.example.com" } }
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: a, user: u } }, { name: y, context: { cluster: b, user: u } }]
+current-context: x
+`);
+    const first = (await applied(config)).agent as https.Agent;
+    expect((first as https.Agent & { keepAlive: boolean }).keepAlive).toBe(true);
+    expect((await applied(config)).agent).toBe(first);
+    expect((await applied(config.withCurrentContext("y"))).agent).not.toBe(first);
+  });
+
   it("allows plain HTTP only with insecure-skip-tls-verify, and says so", async () => {
     const insecure =
       LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "http://127.0.0.1:1", insecure-skip-tls-verify: true } }]

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http, { type OutgoingHttpHeaders } from "node:http";
 import https from "node:https";
@@ -40,6 +41,7 @@ export class LeanKubeConfig implements KubeConfigLike {
   #contexts: Context[] = [];
   #currentContext = "";
   #authenticators: Promise<Authenticator[]> | undefined;
+  readonly #agents = new Map<string, http.Agent>();
 
   static fromFiles(files: readonly string[]): LeanKubeConfig {
     const config = new LeanKubeConfig();
@@ -154,7 +156,34 @@ export class LeanKubeConfig implements KubeConfigLike {
       if (user.token) headers.Authorization = `Bearer ${user.token}`;
       if (user.username) options.auth = `${user.username}:${user.password}`;
     }
-    options.agent = createAgent(cluster, options);
+    options.agent = this.#agentFor(cluster, options);
+  }
+
+  /**
+   * One keep-alive agent per cluster and TLS material, so the build's calls
+   * share connections instead of each paying a TCP and TLS handshake
+   * (client-node makes a new agent per call). Idle sockets do not keep the
+   * process alive (Node unrefs them).
+   */
+  #agentFor(cluster: Cluster, options: https.RequestOptions): http.Agent {
+    const fingerprint = createHash("sha256");
+    for (const part of [cluster.server, cluster.skipTLSVerify, options.servername, options.rejectUnauthorized]) {
+      fingerprint.update(`${String(part)}\0`);
+    }
+    for (const material of [options.ca, options.cert, options.key, options.pfx, options.passphrase]) {
+      for (const piece of [material ?? "-"].flat()) {
+        fingerprint
+          .update(typeof piece === "string" || piece instanceof Uint8Array ? piece : String(piece))
+          .update("\0");
+      }
+    }
+    const key = fingerprint.digest("hex");
+    let agent = this.#agents.get(key);
+    if (!agent) {
+      agent = createAgent(cluster, options);
+      this.#agents.set(key, agent);
+    }
+    return agent;
   }
 
   /**
@@ -202,6 +231,7 @@ function createAgent(cluster: Cluster, options: https.RequestOptions): http.Agen
     pfx: options.pfx,
     passphrase: options.passphrase,
     servername: options.servername,
+    keepAlive: true,
   };
   if (options.rejectUnauthorized !== undefined) agentOptions.rejectUnauthorized = options.rejectUnauthorized;
   if (cluster.server.startsWith("http:")) {
