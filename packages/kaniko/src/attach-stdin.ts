@@ -121,10 +121,14 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       }${socketError ? `: ${socketError.message}` : ""}${statusMessage ? `; the server said: ${statusMessage}` : ""}`,
       { cause: socketError, connected: true },
     );
+  // Frame buffers written but not yet flushed: each is full-size even when its piece is small, so they
+  // count towards the water marks as well as the bytes the socket reports.
+  let heldBytes = 0;
+  const queued = () => Math.max(socket.bufferedAmount, heldBytes);
   const release = (error?: Error) => {
     const callback = pending;
     if (!callback) return;
-    if (!error && socket.bufferedAmount > ATTACH_LOW_WATER) return;
+    if (!error && queued() > ATTACH_LOW_WATER) return;
     pending = undefined;
     callback(error ?? null);
   };
@@ -169,9 +173,11 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       return;
     }
     const [head, payload] = framer(data);
+    heldBytes += buffer.length;
     raw.cork();
     raw.write(head as Buffer);
     raw.write(payload ?? Buffer.alloc(0), (error?: Error | null) => {
+      heldBytes -= buffer.length;
       if (error) {
         socketError ??= error;
         release(closedError());
@@ -195,7 +201,7 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       }
       sent += chunk.length;
       options.onProgress?.({ bytes: sent });
-      if (socket.bufferedAmount <= ATTACH_HIGH_WATER) callback();
+      if (queued() <= ATTACH_HIGH_WATER) callback();
       else pending = callback;
     },
     final(callback) {
