@@ -231,6 +231,42 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
           /Streaming the build context .* failed: attaching to .* failed: the API server refused the upgrade with HTTP 403: attach is forbidden here\. The kubeconfig's user .* needs create on pods\/attach/,
       },
       {
+        name: "executor ended before the attach (e.g. a flag it does not know)",
+        double: {
+          executor: async ({ log }) => {
+            log("Error: unknown flag: --no-such-flag");
+            return { exitCode: 1 };
+          },
+        },
+        error: /failed in pod zenml-kaniko\/kaniko-build-[0-9a-f]{8}: exit code 1 \(Error\)/,
+        check: (error) => {
+          expect(error.exitCode).toBe(1);
+          expect(error.message).not.toMatch(/needs create on pods\/attach/);
+          // Followed or not, the log's end is there (the termination message falls back to it).
+          expect(error.message).toContain("unknown flag: --no-such-flag");
+        },
+      },
+      {
+        name: "activeDeadlineSeconds reached while the executor runs",
+        config: { activeDeadlineSeconds: 1 },
+        double: {
+          executor: async ({ signal, stdin }) => {
+            stdin.resume();
+            await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+            return { exitCode: 137 };
+          },
+        },
+        error: /exit code 137 \(DeadlineExceeded\).*The pod ran longer than activeDeadlineSeconds \(1 s\)/s,
+        check: (error) => expect(error.reason).toBe("DeadlineExceeded"),
+      },
+      {
+        name: "watch forbidden (403)",
+        double: { faults: { apiErrors: [{ verb: "watch", status: 403, message: "watch is forbidden here" }] } },
+        error:
+          /Waiting for the build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} failed: .*watch is forbidden here.*needs get and watch on pods/s,
+        check: (error) => expect(error.reason).toBe("WatchFailed"),
+      },
+      {
         name: "pod creation forbidden",
         double: { faults: { apiErrors: [{ verb: "create", status: 403, message: "pods is forbidden" }] } },
         error:

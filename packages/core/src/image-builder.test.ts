@@ -75,4 +75,20 @@ describe("ImageBuilder build checks", () => {
       "has no build/Dockerfile",
     );
   });
+
+  it("refuses build-arg and label names a builder would split or reject, and takes any value", async () => {
+    const context = new BuildContext({
+      root: await tempDir("flavorstack-keys-"),
+      extraFiles: { Dockerfile: "FROM scratch\n" },
+    });
+    await expect(builder.build("app:1", context, { buildArgs: { "A=B": "C" } })).rejects.toThrowError(
+      `Invalid build arg name "A=B": a name must be non-empty, without '=', spaces or control characters.`,
+    );
+    await expect(builder.build("app:1", context, { labels: { "": "x" } })).rejects.toThrowError(
+      'Invalid label name ""',
+    );
+    await expect(builder.build("app:1", context, { buildArgs: { "a b": "x" } })).rejects.toThrowError(ConfigError);
+    const values = { buildArgs: { TOKEN: "a=b c\nd" }, labels: { "org.opencontainers.image.title": "x=y" } };
+    expect((await builder.build("app:1", context, values)).toString()).toBe("app:1");
+  });
 });

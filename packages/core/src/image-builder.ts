@@ -114,6 +114,8 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
       );
     }
     containerRegistry?.assertContains(image);
+    checkKeys("build arg", options.buildArgs);
+    checkKeys("label", options.labels);
     const dockerfile = options.dockerfile ?? "Dockerfile";
     if (!(await buildContext.files()).includes(dockerfile)) {
       throw new BuildError(
@@ -121,5 +123,22 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
       );
     }
     return image.tag === undefined ? image.withTag("latest") : image;
+  }
+}
+
+/**
+ * Build-arg and label names go to the builders as `NAME=value`: a name with
+ * `=` would be split there (`A=B` = `C` becomes `A` = `B=C`), and an empty one
+ * or one with whitespace is refused by Dockerfile syntax anyway. Values may
+ * hold anything.
+ */
+function checkKeys(kind: string, entries: Readonly<Record<string, string>> | undefined): void {
+  for (const key of Object.keys(entries ?? {})) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    if (key === "" || /[=\s\x00-\x1f\x7f]/.test(key)) {
+      throw new ConfigError(
+        `Invalid ${kind} name ${JSON.stringify(key)}: a name must be non-empty, without '=', spaces or control characters. Rename it (the value may hold anything).`,
+      );
+    }
   }
 }

@@ -181,8 +181,10 @@ describe("LocalArtifactStore", () => {
           if (sent > 1024 * 1024) throw new Error("source broke");
         }
       }
-      await expect(pipeline(failing, await store.openWrite("f.bin"))).rejects.toThrow("source broke");
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      const writer = await store.openWrite("f.bin");
+      await expect(pipeline(failing, writer)).rejects.toThrow("source broke");
+      // pipeline rejects as soon as the source fails; the writer removes its temp file before it closes.
+      if (!writer.closed) await new Promise((resolve) => writer.once("close", resolve));
       expect(await readdir(root)).toEqual(["f.bin"]);
       expect((await store.readFile("f.bin")).toString()).toBe("old");
     });

@@ -200,7 +200,11 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
         sendStdin(chunk.subarray(offset, Math.min(chunk.length, offset + ATTACH_FRAME_BYTES)));
       }
       sent += chunk.length;
-      options.onProgress?.({ bytes: sent });
+      try {
+        options.onProgress?.({ bytes: sent });
+      } catch {
+        // a throwing progress callback must not break the build (as with onLog)
+      }
       if (queued() <= ATTACH_HIGH_WATER) callback();
       else pending = callback;
     },
@@ -310,8 +314,11 @@ async function openAttachSocket(
         }
         settle(() =>
           reject(
-            new Error(
-              `the API server refused the upgrade with HTTP ${response.statusCode}${detail ? `: ${detail.slice(0, 500)}` : ""}`,
+            Object.assign(
+              new Error(
+                `the API server refused the upgrade with HTTP ${response.statusCode}${detail ? `: ${detail.slice(0, 500)}` : ""}`,
+              ),
+              { statusCode: response.statusCode },
             ),
           ),
         );

@@ -30,7 +30,7 @@ import { type KubeConfigSource, kubeConfigSecrets, loadKubeConfig } from "./kube
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { LogFollower } from "./log-follower.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
-import { watchPod } from "./pod-watcher.js";
+import { PodGoneError, watchPod } from "./pod-watcher.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { parseTerminationMessage } from "./termination-message.js";
@@ -40,6 +40,8 @@ export const KANIKO_CONTEXT_DIR = "kaniko-build-contexts";
 
 /** How long to wait for the pod's result after the attach stream broke. */
 const RESULT_AFTER_STREAM_ERROR_MS = 10_000;
+/** ...and after the attach was refused (the container may have ended already, e.g. on a bad flag). */
+const RESULT_AFTER_REFUSED_ATTACH_MS = 2_000;
 /** Extra wait past `activeDeadlineSeconds` before giving up on the pod's end. */
 const DEADLINE_MARGIN_MS = 120_000;
 const DELETE_ATTEMPTS = 3;
@@ -67,6 +69,20 @@ export interface SweepOptions {
 
 type Terminated = Extract<PodProgress, { kind: "terminated" }>;
 type Started = Exclude<PodProgress, { kind: "pending" }>;
+
+/** Log lines kept for error messages (LogFollower's default tail too). */
+const LOG_TAIL_LINES = 20;
+
+type FailureFactory = (
+  summary: string,
+  details: {
+    exitCode?: number | undefined;
+    reason?: string | undefined;
+    cause?: unknown;
+    /** The container's termination message: on failure, the end of its log (FallbackToLogsOnError). */
+    terminationMessage?: string | undefined;
+  },
+) => Promise<KanikoBuildError>;
 
 /** A wait for the pod ended by its time limit. */
 class PodWaitTimeout extends Error {
@@ -149,6 +165,11 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
    * names deleted.
    */
   async sweep(options: SweepOptions): Promise<string[]> {
+    if (!Number.isFinite(options.olderThanSeconds) || options.olderThanSeconds < 0) {
+      throw new ConfigError(
+        `sweep({ olderThanSeconds }) needs a number of seconds ≥ 0, got ${String(options.olderThanSeconds)}. Note that pods younger than a running build's activeDeadlineSeconds (${this.config.activeDeadlineSeconds} s) may still be building.`,
+      );
+    }
     const api = createKubeApi(await this.#kubeConfig());
     const namespace = this.config.kubernetesNamespace;
     const logger = this.#options.logger ?? consoleLogger;
@@ -308,16 +329,42 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       redact,
     });
     let attached: AttachedStdin | undefined;
-    const failure = async (
-      summary: string,
-      details: { exitCode?: number | undefined; reason?: string | undefined; cause?: unknown },
-    ) =>
-      new KanikoBuildError(redact(summary), {
+    const failure: FailureFactory = async (summary, { terminationMessage, ...details }) => {
+      // Without a followed log (no pods/log permission, or it broke), the end of the log the kubelet
+      // put in the termination message (FallbackToLogsOnError) stands in.
+      const followed = logs.tail();
+      const logTail =
+        followed.length > 0 || !terminationMessage
+          ? followed
+          : terminationMessage.trimEnd().split("\n").slice(-LOG_TAIL_LINES).map(redact);
+      return new KanikoBuildError(redact(summary), {
         pod: ref,
         ...details,
-        logTail: logs.tail(),
+        logTail,
         events: await podEvents(api, namespace, podName, redact),
       });
+    };
+
+    /** A wait that ended otherwise than by its time limit: the pod was deleted, or watching it failed. */
+    const watchFailure = async (error: unknown) => {
+      if (session.signal.aborted) return error;
+      if (error instanceof PodGoneError) {
+        return failure(`${error.message} Nothing was confirmed pushed; retry the build.`, {
+          reason: "PodDeleted",
+          cause: error,
+        });
+      }
+      const code = apiErrorInfo(error).code;
+      const refused = code === 401 || code === 403 || /was refused/.test(eventMessage(error));
+      return failure(
+        `Waiting for the build pod ${ref} failed: ${describeApiError(error)}.${
+          refused
+            ? ` The kubeconfig's user (context '${context}') needs get and watch on pods in namespace '${namespace}'.`
+            : " Check that the API server is reachable; retry the build."
+        }`,
+        { reason: "WatchFailed", cause: error },
+      );
+    };
 
     try {
       logger.info(
@@ -364,7 +411,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
             { reason: "PodRunningTimeout" },
           );
         }
-        throw error;
+        throw await watchFailure(error);
       }
       if (started.kind === "cannot-start") {
         throw await failure(
@@ -391,18 +438,22 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
         } catch (error) {
           if (session.signal.aborted) throw error;
           streamError = error;
-          // The executor may have failed and closed the stream: its result says more.
-          final =
-            error instanceof AttachError && !error.connected
-              ? undefined
-              : await this.#waitForEnd(api, podName, session.signal, RESULT_AFTER_STREAM_ERROR_MS).catch(
-                  () => undefined,
-                );
+          const refused = error instanceof AttachError && !error.connected;
+          // The executor may have failed and closed the stream, or ended before we could attach (the
+          // server then refuses the attach): its result says more.
+          final = await this.#waitForEnd(
+            api,
+            podName,
+            session.signal,
+            refused ? RESULT_AFTER_REFUSED_ATTACH_MS : RESULT_AFTER_STREAM_ERROR_MS,
+          ).catch(() => undefined);
           if (!final || final.exitCode === 0) {
-            const hint =
-              error instanceof AttachError && !error.connected
+            const refusedCode = refused ? apiErrorInfo(error.cause).code : undefined;
+            const hint = !refused
+              ? " The build did not get its whole context; retry, and check the network between here, the API server and the node if it recurs."
+              : refusedCode === undefined || refusedCode === 401 || refusedCode === 403
                 ? ` The kubeconfig's user (context '${context}') needs create on pods/attach in namespace '${namespace}', and proxies between here and the API server must pass WebSocket upgrades.`
-                : " The build did not get its whole context; retry, and check the network between here, the API server and the node if it recurs.";
+                : "";
             throw await failure(`Streaming the build context to ${ref} failed: ${eventMessage(error)}.${hint}`, {
               reason: "ContextStreamFailed",
               cause: error,
@@ -425,7 +476,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
               { reason: "Timeout" },
             );
           }
-          throw error;
+          throw await watchFailure(error);
         }
       }
       await logs.finish();
@@ -468,10 +519,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     final: Terminated,
     destination: ImageReference,
     ref: string,
-    failure: (
-      summary: string,
-      details: { exitCode?: number | undefined; reason?: string | undefined; cause?: unknown },
-    ) => Promise<KanikoBuildError>,
+    failure: FailureFactory,
     streamError: unknown,
     logger: Logger,
   ): Promise<ImageReference> {
@@ -497,8 +545,10 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       );
     }
     throw await failure(
-      `The kaniko build of ${destination} failed in pod ${ref}: exit code ${exitCode}${reason ? ` (${reason})` : ""}.${streamNote} ${failureHint(reason, this.config.activeDeadlineSeconds)}`,
-      { exitCode, reason },
+      `The kaniko build of ${destination} failed in pod ${ref}: exit code ${exitCode}${reason ? ` (${reason})` : ""}${
+        final.podMessage ? `: ${final.podMessage}` : ""
+      }.${streamNote} ${failureHint(reason, this.config.activeDeadlineSeconds)}`,
+      { exitCode, reason, terminationMessage: final.message },
     );
   }
 }
@@ -610,7 +660,7 @@ function failureHint(reason: string | undefined, deadline: number): string {
     case "Evicted":
       return "The node evicted the pod (resource pressure): retry, or give the pod more room.";
     default:
-      return "See the executor's last log lines below.";
+      return "See the executor's last log lines below (when they could be read).";
   }
 }
 

@@ -100,7 +100,7 @@ describe("buildKanikoPod", () => {
       stdinOnce: true,
       tty: false,
       terminationMessagePath: "/dev/termination-log",
-      terminationMessagePolicy: "File",
+      terminationMessagePolicy: "FallbackToLogsOnError",
       env: [{ name: "AWS_REGION", value: "eu-west-1" }],
       envFrom: [{ secretRef: { name: "aws" } }],
       volumeMounts: [{ name: "docker-config", mountPath: "/kaniko/.docker" }],

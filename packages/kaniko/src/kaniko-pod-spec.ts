@@ -114,7 +114,8 @@ export function buildKanikoPod(input: KanikoPodInput): V1Pod {
           ...(input.stdin ? { stdin: true, stdinOnce: true } : {}),
           tty: false,
           terminationMessagePath: TERMINATION_MESSAGE_PATH,
-          terminationMessagePolicy: "File",
+          // The digest file on success; on failure (no digest written) the kubelet puts the log's end there.
+          terminationMessagePolicy: "FallbackToLogsOnError",
           env: structuredClone(config.env) as NonNullable<V1Pod["spec"]>["containers"][number]["env"],
           envFrom: structuredClone(config.envFrom) as NonNullable<V1Pod["spec"]>["containers"][number]["envFrom"],
           volumeMounts: structuredClone(config.volumeMounts) as NonNullable<

@@ -51,6 +51,10 @@ describe("LogFollower", () => {
       retryMs: 10,
     });
     refused.start();
+    for (let waited = 0; forbidden.requests.length === 0 && waited < 5000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Retrying would have asked again within 10 ms (retryMs) many times over.
     await new Promise((resolve) => setTimeout(resolve, 300));
     refused.stop();
     expect(forbidden.requests.length).toBe(1);

@@ -95,7 +95,40 @@ describe("podProgress", () => {
         }),
         "kaniko",
       ),
-    ).toEqual({ kind: "terminated", exitCode: 137, reason: "OOMKilled", message: "m", phase: "Failed" });
+    ).toEqual({
+      kind: "terminated",
+      exitCode: 137,
+      reason: "OOMKilled",
+      message: "m",
+      podMessage: undefined,
+      phase: "Failed",
+    });
+  });
+
+  it("takes the pod's reason when a deadline or eviction killed the running container", () => {
+    const killed = pod({
+      phase: "Failed",
+      reason: "DeadlineExceeded",
+      message: "Pod was active on the node longer than the specified deadline",
+      containerStatuses: [
+        {
+          name: "kaniko",
+          image: "i",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 137, reason: "Error", message: "last log line" } },
+        },
+      ],
+    });
+    expect(podProgress(killed, "kaniko")).toEqual({
+      kind: "terminated",
+      exitCode: 137,
+      reason: "DeadlineExceeded",
+      message: "last log line",
+      podMessage: "Pod was active on the node longer than the specified deadline",
+      phase: "Failed",
+    });
   });
 
   it("treats a pod that ended without its container (deadline, eviction) as terminated without exit code", () => {

@@ -18,10 +18,12 @@ export type PodProgress =
       kind: "terminated";
       /** The container's exit code; undefined when the pod ended without the container running. */
       exitCode: number | undefined;
-      /** OOMKilled, Error, Completed, DeadlineExceeded, Evicted, ... */
+      /** OOMKilled, Error, Completed, DeadlineExceeded, Evicted, ... (the pod's reason wins when it has one). */
       reason: string | undefined;
-      /** The termination message (kaniko's digest file) or the pod's status message. */
+      /** The termination message (kaniko's digest file, or the log's end on failure) or the pod's status message. */
       message: string | undefined;
+      /** The pod's own status message when the pod-level reason was taken (e.g. the deadline or eviction text). */
+      podMessage?: string | undefined;
       phase: string | undefined;
     }
   | { kind: "cannot-start"; reason: string; message: string };
@@ -33,11 +35,14 @@ export function podProgress(pod: V1Pod, containerName: string): PodProgress {
   const container = status?.containerStatuses?.find((candidate) => candidate.name === containerName);
   const terminated = container?.state?.terminated;
   if (terminated) {
+    // A deadline or an eviction kills the container (exit 137, reason "Error"): the pod says why.
+    const podReason = phase === "Failed" ? (status?.reason ?? undefined) : undefined;
     return {
       kind: "terminated",
       exitCode: terminated.exitCode,
-      reason: terminated.reason ?? undefined,
+      reason: podReason ?? terminated.reason ?? undefined,
       message: terminated.message ?? undefined,
+      podMessage: podReason ? (status?.message ?? undefined) : undefined,
       phase,
     };
   }

@@ -136,7 +136,9 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
       (_type, pod: { status?: { phase?: string } }) => replayed.push(pod.status?.phase ?? ""),
       () => {},
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let waited = 0; replayed.at(-1) !== "Succeeded" && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     controller.abort();
     expect(replayed).toContain("Running");
     expect(replayed.at(-1)).toBe("Succeeded");
@@ -166,12 +168,18 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
       );
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    let endedWith: unknown = "still open";
     const ended = new Promise<unknown>((resolve) => {
       void clients.watch.watch(`/api/v1/namespaces/${namespace}/pods`, {}, () => {}, resolve);
+    }).then((value) => {
+      endedWith = value;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    cluster.endWatches();
-    expect(await ended).toBeNull();
+    // The watch may not be registered yet on a busy machine: end watches until this one has ended.
+    for (let waited = 0; endedWith === "still open" && waited < 5000; waited += 50) {
+      cluster.endWatches();
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 50))]);
+    }
+    expect(endedWith).toBeNull();
   });
 
   it("answers logs 400 before the container starts, then follows them until it terminates", async () => {
