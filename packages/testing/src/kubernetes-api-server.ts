@@ -55,8 +55,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function selectorFilter(url: URL, namespace: string | undefined): ObjectFilter {
+  let filter: ObjectFilter;
   try {
-    return {
+    filter = {
       ...(namespace ? { namespace } : {}),
       labels: parseSelector(url.searchParams.get("labelSelector")),
       fields: parseSelector(url.searchParams.get("fieldSelector")),
@@ -64,6 +65,14 @@ function selectorFilter(url: URL, namespace: string | undefined): ObjectFilter {
   } catch (error) {
     throw badRequest((error as Error).message);
   }
+  // Field selectors take only =, == and != (as on a real API server).
+  const unsupported = filter.fields.find(
+    (requirement) => requirement.operator !== "=" && requirement.operator !== "!=",
+  );
+  if (unsupported) {
+    throw badRequest(`invalid field selector: "${unsupported.key}": field selectors support only =, == and !=`);
+  }
+  return filter;
 }
 
 function isWatch(url: URL): boolean {

@@ -8,7 +8,10 @@ describe("selectors", () => {
     expect(matchesLabels(labels, parseSelector("app!=kaniko"))).toBe(false);
     expect(matchesLabels(labels, parseSelector("tier,!missing"))).toBe(true);
     expect(matchesLabels(undefined, parseSelector("app=kaniko"))).toBe(false);
-    expect(() => parseSelector("app in (a,b)")).toThrow(/set-based/);
+    expect(matchesLabels(labels, parseSelector("app in (kaniko, other),tier notin (web)"))).toBe(true);
+    expect(matchesLabels(labels, parseSelector("app notin (kaniko)"))).toBe(false);
+    expect(matchesLabels(labels, parseSelector("missing notin (x),app in (x,y)"))).toBe(false);
+    expect(() => parseSelector("app in (a")).toThrow("malformed set-based requirement: app in (a");
   });
 
   it("matches dotted field paths", () => {

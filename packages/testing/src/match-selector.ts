@@ -1,21 +1,30 @@
 /** One requirement of a label or field selector. */
 export interface SelectorRequirement {
   key: string;
-  operator: "=" | "!=" | "exists" | "!exists";
+  operator: "=" | "!=" | "exists" | "!exists" | "in" | "notin";
   value?: string;
+  /** The set of `in` / `notin`. */
+  values?: string[];
 }
 
 /**
- * Parses a Kubernetes equality-based selector (`k=v,k2==v2,k3!=v3`, plus `k` / `!k`
- * existence for labels). Throws on set-based syntax (`in`, `notin`), which the double does not serve.
+ * Parses a Kubernetes selector: equality-based (`k=v,k2==v2,k3!=v3`), existence (`k`, `!k`)
+ * and set-based (`k in (a,b)`, `k notin (a,b)`) requirements, comma-separated outside parentheses.
  */
 export function parseSelector(selector: string | null | undefined): SelectorRequirement[] {
   if (!selector) return [];
   const requirements: SelectorRequirement[] = [];
-  for (const raw of selector.split(",")) {
+  for (const raw of selector.split(/,(?![^()]*\))/)) {
     const part = raw.trim();
     if (part === "") continue;
-    if (/\s(in|notin)\s*\(/.test(part)) throw new Error(`set-based selector not supported: ${part}`);
+    const set = /^(\S+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(part);
+    if (set) {
+      const [, key, operator, list] = set as unknown as [string, string, "in" | "notin", string];
+      const values = list.split(",").map((value) => value.trim());
+      requirements.push({ key, operator, values: values.filter((value) => value !== "") });
+      continue;
+    }
+    if (/\s(in|notin)\s*\(/.test(part)) throw new Error(`malformed set-based requirement: ${part}`);
     const notEqual = part.indexOf("!=");
     if (notEqual > 0) {
       requirements.push({
@@ -63,6 +72,10 @@ export function matchesLabels(
         return value !== undefined;
       case "!exists":
         return value === undefined;
+      case "in":
+        return value !== undefined && (requirement.values ?? []).includes(value);
+      case "notin":
+        return value === undefined || !(requirement.values ?? []).includes(value);
     }
     return false;
   });
