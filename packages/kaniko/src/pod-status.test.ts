@@ -1,8 +1,16 @@
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1ContainerState, V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { podProgress } from "./pod-status.js";
 
 const pod = (status: V1Pod["status"]): V1Pod => ({ metadata: { name: "p" }, status });
+const kanikoStatus = (state: V1ContainerState): V1ContainerStatus => ({
+  name: "kaniko",
+  image: "i",
+  imageID: "",
+  ready: false,
+  restartCount: 0,
+  state,
+});
 
 describe("podProgress", () => {
   it("is pending while scheduling and pulling", () => {
@@ -11,16 +19,7 @@ describe("podProgress", () => {
       podProgress(
         pod({
           phase: "Pending",
-          containerStatuses: [
-            {
-              name: "kaniko",
-              image: "i",
-              imageID: "",
-              ready: false,
-              restartCount: 0,
-              state: { waiting: { reason: "ContainerCreating" } },
-            },
-          ],
+          containerStatuses: [kanikoStatus({ waiting: { reason: "ContainerCreating" } })],
         }),
         "kaniko",
       ),
@@ -32,9 +31,7 @@ describe("podProgress", () => {
       podProgress(
         pod({
           phase: "Running",
-          containerStatuses: [
-            { name: "kaniko", image: "i", imageID: "", ready: true, restartCount: 0, state: { running: {} } },
-          ],
+          containerStatuses: [kanikoStatus({ running: {} })],
         }),
         "kaniko",
       ),
@@ -48,16 +45,7 @@ describe("podProgress", () => {
         podProgress(
           pod({
             phase: "Pending",
-            containerStatuses: [
-              {
-                name: "kaniko",
-                image: "i",
-                imageID: "",
-                ready: false,
-                restartCount: 0,
-                state: { waiting: { reason, message: "details" } },
-              },
-            ],
+            containerStatuses: [kanikoStatus({ waiting: { reason, message: "details" } })],
           }),
           "kaniko",
         ),
@@ -82,16 +70,7 @@ describe("podProgress", () => {
       podProgress(
         pod({
           phase: "Failed",
-          containerStatuses: [
-            {
-              name: "kaniko",
-              image: "i",
-              imageID: "",
-              ready: false,
-              restartCount: 0,
-              state: { terminated: { exitCode: 137, reason: "OOMKilled", message: "m" } },
-            },
-          ],
+          containerStatuses: [kanikoStatus({ terminated: { exitCode: 137, reason: "OOMKilled", message: "m" } })],
         }),
         "kaniko",
       ),
@@ -110,16 +89,7 @@ describe("podProgress", () => {
       phase: "Failed",
       reason: "DeadlineExceeded",
       message: "Pod was active on the node longer than the specified deadline",
-      containerStatuses: [
-        {
-          name: "kaniko",
-          image: "i",
-          imageID: "",
-          ready: false,
-          restartCount: 0,
-          state: { terminated: { exitCode: 137, reason: "Error", message: "last log line" } },
-        },
-      ],
+      containerStatuses: [kanikoStatus({ terminated: { exitCode: 137, reason: "Error", message: "last log line" } })],
     });
     expect(podProgress(killed, "kaniko")).toEqual({
       kind: "terminated",
