@@ -28,9 +28,9 @@ import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kani
 import { createKubeApi, type KubeApi, namespacedPath } from "./kube-api.js";
 import { type KubeConfigSource, kubeConfigSecrets, loadKubeConfig } from "./kube-config.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
-import { LogFollower } from "./log-follower.js";
+import { LOG_TAIL_LINES, LogFollower } from "./log-follower.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
-import { PodGoneError, watchPod } from "./pod-watcher.js";
+import { PodGoneError, WatchRefusedError, watchPod } from "./pod-watcher.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { parseTerminationMessage } from "./termination-message.js";
@@ -69,9 +69,6 @@ export interface SweepOptions {
 
 type Terminated = Extract<PodProgress, { kind: "terminated" }>;
 type Started = Exclude<PodProgress, { kind: "pending" }>;
-
-/** Log lines kept for error messages (LogFollower's default tail too). */
-const LOG_TAIL_LINES = 20;
 
 type FailureFactory = (
   summary: string,
@@ -355,7 +352,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
         });
       }
       const code = apiErrorInfo(error).code;
-      const refused = code === 401 || code === 403 || /was refused/.test(eventMessage(error));
+      const refused = code === 401 || code === 403 || error instanceof WatchRefusedError;
       return failure(
         `Waiting for the build pod ${ref} failed: ${describeApiError(error)}.${
           refused

@@ -109,7 +109,8 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
 
   return {
     async request<T>(method: string, path: string, options: KubeRequestOptions = {}): Promise<T> {
-      const limit = AbortSignal.timeout(options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS);
+      const timeoutMs = options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS;
+      const limit = AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, limit]) : limit;
       try {
         const response = await open(method, path, { query: options.query, body: options.body, signal });
@@ -118,7 +119,7 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
       } catch (error) {
         if (limit.aborted && !options.signal?.aborted) {
           throw new Error(
-            `no answer to ${method} ${path} within ${(options.timeoutMs ?? KUBE_REQUEST_TIMEOUT_MS) / 1000} s (from the API server, or from the kubeconfig's credential plugin)`,
+            `no answer to ${method} ${path} within ${timeoutMs / 1000} s (from the API server, or from the kubeconfig's credential plugin)`,
             { cause: error },
           );
         }

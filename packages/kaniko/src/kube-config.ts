@@ -52,15 +52,15 @@ export async function loadKubeConfig(options: LoadKubeConfigOptions): Promise<Ku
       );
     }
   }
-  const names = loaded.getContexts().map((context) => context.name);
-  if (!names.includes(options.context)) {
+  const context = loaded.getContexts().find((entry) => entry.name === options.context);
+  if (!context) {
+    const names = loaded.getContexts().map((entry) => entry.name);
     const known = names.length > 0 ? `the available contexts are: ${names.join(", ")}` : "it has no contexts at all";
     throw new ConfigError(
       `Kubernetes context '${options.context}' is not in ${where}; ${known}. Set the kaniko image builder's 'kubernetesContext' to one of them (see \`kubectl config get-contexts\`).`,
     );
   }
-  const context = loaded.getContexts().find((entry) => entry.name === options.context);
-  const cluster = loaded.getClusters().find((entry) => entry.name === context?.cluster);
+  const cluster = loaded.getClusters().find((entry) => entry.name === context.cluster);
   if (!cluster) {
     throw new ConfigError(
       `Kubernetes context '${options.context}' in ${where} names a cluster that is not defined there. Fix the kubeconfig.`,

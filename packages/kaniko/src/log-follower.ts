@@ -19,6 +19,8 @@ export interface LogFollowerOptions {
 }
 
 const MAX_LINE = 64 * 1024;
+/** Log lines kept for error messages, by default. */
+export const LOG_TAIL_LINES = 20;
 const MAX_RETRY_MS = 5000;
 
 /**
@@ -42,7 +44,7 @@ export class LogFollower {
 
   constructor(options: LogFollowerOptions) {
     this.options = options;
-    this.tailSize = options.tailLines ?? 20;
+    this.tailSize = options.tailLines ?? LOG_TAIL_LINES;
   }
 
   /** Starts following in the background; never throws. */

@@ -167,7 +167,7 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       }
       const code = apiErrorInfo(error).code;
       if (code !== undefined && code < 500 && code !== 429) {
-        fail(new Error(`Watching pod ${namespace}/${name} was refused: ${describeApiError(error)}`));
+        fail(new WatchRefusedError(`Watching pod ${namespace}/${name} was refused: ${describeApiError(error)}`));
         return;
       }
       retryLater(error, true);
@@ -175,6 +175,11 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
 
     void read();
   });
+}
+
+/** The API server refused the watch itself (a 4xx other than 410 and 429: permissions, a bad request). */
+export class WatchRefusedError extends Error {
+  override readonly name = "WatchRefusedError";
 }
 
 /** The pod was deleted (by someone else) while we waited for it. */
