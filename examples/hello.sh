@@ -6,6 +6,8 @@
 # builder and prints the pushed image reference with its digest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Node >= 22.19 first on PATH (installs a pinned Node 24 into .node/ when the system's is older).
+. scripts/use-node.sh
 
 PORT="${FLAVORSTACK_REGISTRY_PORT:-5000}"
 export FLAVORSTACK_REGISTRY="127.0.0.1:$PORT"

@@ -63,7 +63,7 @@ done
 
 # pnpm, exactly the version in package.json's packageManager.
 if [[ "$(pnpm -v 2>/dev/null || true)" != "$PNPM_VERSION" ]]; then
-  command -v npm >/dev/null 2>&1 || die "npm is required to install pnpm $PNPM_VERSION (install Node.js >= 20.19)"
+  command -v npm >/dev/null 2>&1 || die "npm is required to install pnpm $PNPM_VERSION (source scripts/use-node.sh first)"
   log "installing pnpm $PNPM_VERSION (npm)"
   run npm i -g --no-fund --no-audit "pnpm@$PNPM_VERSION"
   hash -r
