@@ -1,0 +1,6 @@
+import "vitest";
+declare module "vitest" {
+  interface TaskMeta {
+    skipReason?: string;
+  }
+}
