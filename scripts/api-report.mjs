@@ -46,11 +46,15 @@ function entriesOf(packageDir) {
   const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
   if (manifest.private) return [];
   const exportsMap =
-    typeof manifest.exports === "string" || manifest.exports?.types ? { ".": manifest.exports } : (manifest.exports ?? {});
+    typeof manifest.exports === "string" || manifest.exports?.types
+      ? { ".": manifest.exports }
+      : (manifest.exports ?? {});
   const entries = [];
   for (const [subpath, value] of Object.entries(exportsMap)) {
     if (subpath.includes("*")) {
-      throw new Error(`${manifest.name}: exports pattern "${subpath}" is not supported by the API report; list its entries one by one`);
+      throw new Error(
+        `${manifest.name}: exports pattern "${subpath}" is not supported by the API report; list its entries one by one`,
+      );
     }
     const types = typesTarget(value);
     if (!types) continue;
@@ -136,7 +140,10 @@ try {
 
 for (const problem of problems) console.error(`api-report: ${problem}`);
 if (problems.length > 0) {
-  if (!update) console.error("api-report: if the change is intended, run `pnpm build && pnpm api:update` and commit packages/*/etc/");
+  if (!update)
+    console.error(
+      "api-report: if the change is intended, run `pnpm build && pnpm api:update` and commit packages/*/etc/",
+    );
   process.exit(1);
 }
 console.log(`api-report: ${checked} entry point(s) ${update ? "written" : "match their reports"}`);

@@ -1,4 +1,5 @@
 import "vitest";
+
 declare module "vitest" {
   interface TaskMeta {
     skipReason?: string;
