@@ -1,8 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { ApiException } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ExecutorContext, ExecutorResult, KubernetesDoubleOptions } from "./kubernetes-double-options.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 import {
   buildPod,
   collector,
@@ -10,9 +8,12 @@ import {
   socketClosed,
   stdinStream,
   waitForPhase,
-} from "./test-support/kube-clients.js";
+} from "../../test-support/kube-clients.js";
+import type { ExecutorContext, ExecutorResult } from "../kubelet/executor.js";
+import type { KubernetesDoubleOptions } from "../kubernetes-double-options.js";
+import { type KubernetesDouble, startKubernetesDouble } from "../start-kubernetes-double.js";
 
-const namespace = "zenml-kaniko";
+const namespace = "default";
 const digest = `sha256:${"ab".repeat(32)}`;
 
 async function digestExecutor(context: ExecutorContext): Promise<ExecutorResult> {
@@ -163,7 +164,7 @@ describe("fault injection", () => {
       details: { name: "forbidden", kind: "pods" },
     });
     expect(JSON.parse(error.body).message).toContain(
-      'cannot create resource "pods" in API group "" in the namespace "zenml-kaniko"',
+      'cannot create resource "pods" in API group "" in the namespace "default"',
     );
   });
 

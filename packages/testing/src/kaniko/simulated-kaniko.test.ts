@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Executor } from "../kubernetes/kubelet/executor.js";
+import type { KubernetesDouble } from "../kubernetes/start-kubernetes-double.js";
+import { contextArchive } from "../test-support/context-archive.js";
+import { type DockerRegistry, manifestDigest, startDockerRegistry } from "../test-support/docker-registry.js";
+import { buildPod, collector, kubeClients, stdinStream, waitForPhase } from "../test-support/kube-clients.js";
 import { isBuildahAvailable } from "./buildah-build.js";
-import type { Executor } from "./kubernetes-double-options.js";
 import { createSimulatedKaniko, simulatedKaniko } from "./simulated-kaniko.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
-import { contextArchive } from "./test-support/context-archive.js";
-import { type DockerRegistry, manifestDigest, startDockerRegistry } from "./test-support/docker-registry.js";
-import { buildPod, collector, kubeClients, stdinStream, waitForPhase } from "./test-support/kube-clients.js";
+import { KANIKO_NAMESPACE, startKanikoDouble } from "./start-kaniko-double.js";
 
-const namespace = "zenml-kaniko";
+const namespace = KANIKO_NAMESPACE;
 
 describe("simulatedKaniko end to end (client-node → double → real registry)", () => {
   let registry: DockerRegistry;
@@ -23,8 +24,8 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
     await registry?.stop();
   });
 
-  async function build(executor: Executor, name: string, tag: string, context: Buffer = archive) {
-    const cluster: KubernetesDouble = await startKubernetesDouble({ executor });
+  async function build(executor: Executor | undefined, name: string, tag: string, context: Buffer = archive) {
+    const cluster: KubernetesDouble = await startKanikoDouble(executor ? { executor } : {});
     try {
       const { core, attach } = kubeClients(cluster);
       const destination = `${registry.host}/flavorstack/${name}:${tag}`;
@@ -55,7 +56,7 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
   }
 
   it.each([
-    ["buildah when installed", simulatedKaniko, "e2e-default"],
+    ["startKanikoDouble's default executor (buildah when installed)", undefined, "e2e-default"],
     ["a one-layer image pushed over the registry API", createSimulatedKaniko({ buildah: "never" }), "e2e-oci"],
   ])(
     "builds from a gzip tar on attach stdin with %s and writes the digest as the termination message",

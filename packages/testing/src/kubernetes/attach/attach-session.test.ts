@@ -2,8 +2,6 @@ import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { ExecutorContext, ExecutorResult } from "./kubernetes-double-options.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 import {
   buildPod,
   collector,
@@ -11,9 +9,11 @@ import {
   socketClosed,
   stdinStream,
   waitForPhase,
-} from "./test-support/kube-clients.js";
+} from "../../test-support/kube-clients.js";
+import type { ExecutorContext, ExecutorResult } from "../kubelet/executor.js";
+import { type KubernetesDouble, startKubernetesDouble } from "../start-kubernetes-double.js";
 
-const namespace = "zenml-kaniko";
+const namespace = "default";
 
 /** Reads stdin to EOF, then reports what it got (on the log and in the termination message). */
 async function countingExecutor(context: ExecutorContext): Promise<ExecutorResult> {

@@ -1,10 +1,17 @@
 import { ApiException } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExecutorContext } from "./kubernetes-double-options.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
-import { buildPod, collector, type KubeClients, kubeClients, waitForPhase } from "./test-support/kube-clients.js";
+import {
+  buildPod,
+  collector,
+  type KubeClients,
+  kubeClients,
+  stdinStream,
+  waitForPhase,
+} from "../test-support/kube-clients.js";
+import type { ExecutorContext } from "./kubelet/executor.js";
+import { CLUSTER_NAMESPACES, type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 
-const namespace = "zenml-kaniko";
+const namespace = "builds";
 
 async function echoExecutor(context: ExecutorContext) {
   context.log(`hello from ${context.podName}`);
@@ -20,7 +27,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
   let clients: KubeClients;
 
   beforeAll(async () => {
-    cluster = await startKubernetesDouble({ executor: echoExecutor });
+    cluster = await startKubernetesDouble({ executor: echoExecutor, namespaces: [namespace] });
     clients = kubeClients(cluster);
   });
   afterAll(async () => {
@@ -222,5 +229,51 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     (pods[0] as { metadata: { name?: string } }).metadata.name = "mutated";
     expect(cluster.pods(namespace).some((pod) => pod.metadata.name === "mutated")).toBe(false);
     expect(cluster.events(namespace).length).toBeGreaterThan(0);
+  });
+});
+
+describe("startKubernetesDouble with no options: a plain cluster", () => {
+  let cluster: KubernetesDouble;
+  let clients: KubeClients;
+
+  beforeAll(async () => {
+    cluster = await startKubernetesDouble();
+    clients = kubeClients(cluster);
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it("has only the namespaces every cluster has; another one is NotFound until added", async () => {
+    const list = await clients.core.listNamespace();
+    expect(list.items.map((item) => item.metadata?.name)).toEqual([...CLUSTER_NAMESPACES]);
+    const read = await clients.core.readNamespace({ name: "zenml-kaniko" }).catch((caught: unknown) => caught);
+    expect((read as ApiException<string>).code).toBe(404);
+    const created = await clients.core
+      .createNamespacedPod({ namespace: "zenml-kaniko", body: buildPod("nowhere") })
+      .catch((caught: unknown) => caught);
+    expect((created as ApiException<string>).code).toBe(404);
+    expect(JSON.parse((created as ApiException<string>).body)).toMatchObject({
+      kind: "Status",
+      reason: "NotFound",
+      message: 'namespaces "zenml-kaniko" not found',
+      details: { name: "zenml-kaniko", kind: "namespaces" },
+    });
+    cluster.addNamespace("zenml-kaniko");
+    expect((await clients.core.readNamespace({ name: "zenml-kaniko" })).status?.phase).toBe("Active");
+  });
+
+  it("runs a pod's container as a generic one: exit 0 after a short run, no log, no message, stdin unread", async () => {
+    await clients.core.createNamespacedPod({ namespace: "default", body: buildPod("generic") });
+    await waitForPhase(clients.core, "default", "generic", ["Running"]);
+    const stdin = stdinStream();
+    await clients.attach.attach("default", "generic", "kaniko", collector().stream, collector().stream, stdin, false);
+    stdin.write(Buffer.alloc(1024, 1));
+    const pod = await waitForPhase(clients.core, "default", "generic", ["Succeeded", "Failed"]);
+    expect(pod.status?.phase).toBe("Succeeded");
+    const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
+    expect(terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+    expect(terminated?.message).toBeUndefined();
+    expect(cluster.logs("default", "generic")).toBe("");
   });
 });
