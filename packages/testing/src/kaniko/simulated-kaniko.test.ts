@@ -8,7 +8,7 @@ import { isBuildahAvailable } from "./buildah-build.js";
 import { createSimulatedKaniko, simulatedKaniko } from "./simulated-kaniko.js";
 import { KANIKO_NAMESPACE, startKanikoDouble } from "./start-kaniko-double.js";
 
-const namespace = KANIKO_NAMESPACE;
+const NAMESPACE = KANIKO_NAMESPACE;
 
 describe("simulatedKaniko end to end (client-node → double → real registry)", () => {
   let registry: DockerRegistry;
@@ -30,7 +30,7 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
       const { core, attach } = kubeClients(cluster);
       const destination = `${registry.host}/flavorstack/${name}:${tag}`;
       await core.createNamespacedPod({
-        namespace,
+        namespace: NAMESPACE,
         body: buildPod(name, {
           args: [
             "--dockerfile=Dockerfile",
@@ -42,14 +42,14 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
           ],
         }),
       });
-      await waitForPhase(core, namespace, name, ["Running"]);
+      await waitForPhase(core, NAMESPACE, name, ["Running"]);
       const stdin = stdinStream();
       const stdout = collector();
       const stderr = collector();
-      await attach.attach(namespace, name, "kaniko", stdout.stream, stderr.stream, stdin, false);
+      await attach.attach(NAMESPACE, name, "kaniko", stdout.stream, stderr.stream, stdin, false);
       stdin.end(context);
-      const pod = await waitForPhase(core, namespace, name, ["Succeeded", "Failed"], 60_000);
-      return { pod, log: cluster.logs(namespace, name) ?? "", stdout: stdout.text(), stderr: stderr.text() };
+      const pod = await waitForPhase(core, NAMESPACE, name, ["Succeeded", "Failed"], 60_000);
+      return { pod, log: cluster.logs(NAMESPACE, name) ?? "", stdout: stdout.text(), stderr: stderr.text() };
     } finally {
       await cluster.stop();
     }

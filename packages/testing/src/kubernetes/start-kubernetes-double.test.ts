@@ -11,7 +11,7 @@ import {
 import type { ExecutorContext } from "./kubelet/executor.js";
 import { CLUSTER_NAMESPACES, type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 
-const namespace = "builds";
+const NAMESPACE = "builds";
 
 async function echoExecutor(context: ExecutorContext) {
   context.log(`hello from ${context.podName}`);
@@ -27,7 +27,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
   let clients: KubeClients;
 
   beforeAll(async () => {
-    cluster = await startKubernetesDouble({ executor: echoExecutor, namespaces: [namespace] });
+    cluster = await startKubernetesDouble({ executor: echoExecutor, namespaces: [NAMESPACE] });
     clients = kubeClients(cluster);
   });
   afterAll(async () => {
@@ -35,8 +35,8 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
   });
 
   it("serves namespaces and a real-looking 404 Status for a missing one", async () => {
-    const found = await clients.core.readNamespace({ name: namespace });
-    expect(found.metadata?.name).toBe(namespace);
+    const found = await clients.core.readNamespace({ name: NAMESPACE });
+    expect(found.metadata?.name).toBe(NAMESPACE);
     expect(found.status?.phase).toBe("Active");
     const error = await clients.core.readNamespace({ name: "nope" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiException);
@@ -57,7 +57,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
 
   it("creates, gets, lists with selectors and deletes pods", async () => {
     const created = await clients.core.createNamespacedPod({
-      namespace,
+      namespace: NAMESPACE,
       body: buildPod("crud-pod", { labels: { app: "crud", tier: "x" } }),
     });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
@@ -66,7 +66,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     expect(created.spec?.containers[0]?.terminationMessagePath).toBe("/dev/termination-log");
 
     const duplicate = await clients.core
-      .createNamespacedPod({ namespace, body: buildPod("crud-pod") })
+      .createNamespacedPod({ namespace: NAMESPACE, body: buildPod("crud-pod") })
       .catch((caught: unknown) => caught as ApiException<string>);
     expect((duplicate as ApiException<string>).code).toBe(409);
     expect(JSON.parse((duplicate as ApiException<string>).body).reason).toBe("AlreadyExists");
@@ -78,49 +78,53 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     expect(JSON.parse((missingNamespace as ApiException<string>).body).message).toBe('namespaces "ghost" not found');
 
     const generated = await clients.core.createNamespacedPod({
-      namespace,
+      namespace: NAMESPACE,
       body: { ...buildPod(""), metadata: { generateName: "kaniko-build-", labels: { app: "other" } } },
     });
     expect(generated.metadata?.name).toMatch(/^kaniko-build-[a-z0-9]{5}$/);
 
-    const fetched = await clients.core.readNamespacedPod({ name: "crud-pod", namespace });
+    const fetched = await clients.core.readNamespacedPod({ name: "crud-pod", namespace: NAMESPACE });
     expect(fetched.metadata?.uid).toBe(created.metadata?.uid);
     expect(Number(fetched.metadata?.resourceVersion)).toBeGreaterThanOrEqual(Number(created.metadata?.resourceVersion));
 
-    const byLabel = await clients.core.listNamespacedPod({ namespace, labelSelector: "app=crud,tier=x" });
+    const byLabel = await clients.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: "app=crud,tier=x" });
     expect(byLabel.items.map((pod) => pod.metadata?.name)).toEqual(["crud-pod"]);
     const byField = await clients.core.listNamespacedPod({
-      namespace,
+      namespace: NAMESPACE,
       fieldSelector: `metadata.name=${generated.metadata?.name}`,
     });
     expect(byField.items).toHaveLength(1);
     expect(byField.metadata?.resourceVersion).toMatch(/^\d+$/);
 
-    await waitForPhase(clients.core, namespace, "crud-pod", ["Succeeded"]);
-    const deleted = await clients.core.deleteNamespacedPod({ name: "crud-pod", namespace, gracePeriodSeconds: 0 });
+    await waitForPhase(clients.core, NAMESPACE, "crud-pod", ["Succeeded"]);
+    const deleted = await clients.core.deleteNamespacedPod({
+      name: "crud-pod",
+      namespace: NAMESPACE,
+      gracePeriodSeconds: 0,
+    });
     expect(deleted.metadata?.name).toBe("crud-pod");
     const gone = await clients.core
-      .readNamespacedPod({ name: "crud-pod", namespace })
+      .readNamespacedPod({ name: "crud-pod", namespace: NAMESPACE })
       .catch((caught: unknown) => caught);
     expect((gone as ApiException<string>).code).toBe(404);
     const again = await clients.core
-      .deleteNamespacedPod({ name: "crud-pod", namespace })
+      .deleteNamespacedPod({ name: "crud-pod", namespace: NAMESPACE })
       .catch((caught: unknown) => caught as ApiException<string>);
     expect((again as ApiException<string>).code).toBe(404);
     await clients.core.deleteNamespacedPod({
       name: generated.metadata?.name as string,
-      namespace,
+      namespace: NAMESPACE,
       gracePeriodSeconds: 0,
     });
   });
 
   it("watches a pod ADDED → MODIFIED(Running) → MODIFIED(Succeeded) from its resourceVersion", async () => {
-    const created = await clients.core.createNamespacedPod({ namespace, body: buildPod("watched-pod") });
+    const created = await clients.core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("watched-pod") });
     const seen: { type: string; phase: string | undefined }[] = [];
     const finished = new Promise<void>((resolve, reject) => {
       void clients.watch
         .watch(
-          `/api/v1/namespaces/${namespace}/pods`,
+          `/api/v1/namespaces/${NAMESPACE}/pods`,
           { fieldSelector: "metadata.name=watched-pod", resourceVersion: "0" },
           (type, pod: { status?: { phase?: string } }) => {
             seen.push({ type, phase: pod.status?.phase });
@@ -138,7 +142,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     // Replaying from the creation resourceVersion shows every change, in order.
     const replayed: string[] = [];
     const controller = await clients.watch.watch(
-      `/api/v1/namespaces/${namespace}/pods`,
+      `/api/v1/namespaces/${NAMESPACE}/pods`,
       { fieldSelector: "metadata.name=watched-pod", resourceVersion: created.metadata?.resourceVersion },
       (_type, pod: { status?: { phase?: string } }) => replayed.push(pod.status?.phase ?? ""),
       () => {},
@@ -150,14 +154,14 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     expect(replayed).toContain("Running");
     expect(replayed.at(-1)).toBe("Succeeded");
 
-    const pod = await clients.core.readNamespacedPod({ name: "watched-pod", namespace });
+    const pod = await clients.core.readNamespacedPod({ name: "watched-pod", namespace: NAMESPACE });
     const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
     expect(terminated).toMatchObject({ exitCode: 0, reason: "Completed", message: "all good" });
     expect(terminated?.startedAt).toBeInstanceOf(Date);
     expect(pod.status?.conditions?.find((condition) => condition.type === "PodScheduled")?.status).toBe("True");
 
     const events = await clients.core.listNamespacedEvent({
-      namespace,
+      namespace: NAMESPACE,
       fieldSelector: "involvedObject.name=watched-pod",
     });
     expect(events.items.map((event) => event.reason)).toEqual(["Scheduled", "Pulling", "Pulled", "Created", "Started"]);
@@ -168,7 +172,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     const started = Date.now();
     await new Promise<void>((resolve) => {
       void clients.watch.watch(
-        `/api/v1/namespaces/${namespace}/pods`,
+        `/api/v1/namespaces/${NAMESPACE}/pods`,
         { timeoutSeconds: 1 },
         () => {},
         () => resolve(),
@@ -177,7 +181,7 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     let endedWith: unknown = "still open";
     const ended = new Promise<unknown>((resolve) => {
-      void clients.watch.watch(`/api/v1/namespaces/${namespace}/pods`, {}, () => {}, resolve);
+      void clients.watch.watch(`/api/v1/namespaces/${NAMESPACE}/pods`, {}, () => {}, resolve);
     }).then((value) => {
       endedWith = value;
     });
@@ -191,13 +195,16 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
 
   it("answers logs 400 before the container starts, then follows them until it terminates", async () => {
     cluster.addFaults({ slowStart: { ms: 300, pods: "next" } });
-    await clients.core.createNamespacedPod({ namespace, body: buildPod("logged-pod", { args: ["--verbosity=info"] }) });
+    await clients.core.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: buildPod("logged-pod", { args: ["--verbosity=info"] }),
+    });
     await cluster.waitForPod((pod) => pod.metadata.name === "logged-pod" && pod.spec.nodeName !== undefined);
     const early = await clients.log
-      .log(namespace, "logged-pod", "kaniko", collector().stream, { follow: true })
+      .log(NAMESPACE, "logged-pod", "kaniko", collector().stream, { follow: true })
       .catch((caught: unknown) => caught);
     expect((early as ApiException<unknown>).code).toBe(400);
-    const raw = await fetch(`${cluster.url}/api/v1/namespaces/${namespace}/pods/logged-pod/log?container=kaniko`);
+    const raw = await fetch(`${cluster.url}/api/v1/namespaces/${NAMESPACE}/pods/logged-pod/log?container=kaniko`);
     expect(raw.status).toBe(400);
     expect(await raw.json()).toMatchObject({
       kind: "Status",
@@ -207,12 +214,12 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
 
     await cluster.waitForPod((pod) => pod.metadata.name === "logged-pod" && pod.status.phase !== "Pending");
     const out = collector();
-    await clients.log.log(namespace, "logged-pod", "kaniko", out.stream, { follow: true });
+    await clients.log.log(NAMESPACE, "logged-pod", "kaniko", out.stream, { follow: true });
     await out.ended;
     expect(out.text()).toBe("hello from logged-pod\nargs: --verbosity=info\nwarning line\ndone\n");
 
     const after = await fetch(
-      `${cluster.url}/api/v1/namespaces/${namespace}/pods/logged-pod/log?tailLines=1&timestamps=true`,
+      `${cluster.url}/api/v1/namespaces/${NAMESPACE}/pods/logged-pod/log?tailLines=1&timestamps=true`,
     );
     expect(await after.text()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z done\n$/);
   });
@@ -224,11 +231,11 @@ describe("startKubernetesDouble with @kubernetes/client-node", () => {
   });
 
   it("exposes pods() and events() as copies", async () => {
-    const pods = cluster.pods(namespace);
+    const pods = cluster.pods(NAMESPACE);
     expect(pods.length).toBeGreaterThan(0);
     (pods[0] as { metadata: { name?: string } }).metadata.name = "mutated";
-    expect(cluster.pods(namespace).some((pod) => pod.metadata.name === "mutated")).toBe(false);
-    expect(cluster.events(namespace).length).toBeGreaterThan(0);
+    expect(cluster.pods(NAMESPACE).some((pod) => pod.metadata.name === "mutated")).toBe(false);
+    expect(cluster.events(NAMESPACE).length).toBeGreaterThan(0);
   });
 });
 
