@@ -5,10 +5,12 @@ import {
   collector,
   type KubeClients,
   kubeClients,
+  socketClosed,
   stdinStream,
   waitForPhase,
 } from "../test-support/kube-clients.js";
 import type { ExecutorContext } from "./kubelet/executor.js";
+import { createGenericContainer } from "./kubelet/generic-container.js";
 import { CLUSTER_NAMESPACES, type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 
 const NAMESPACE = "builds";
@@ -270,17 +272,33 @@ describe("startKubernetesDouble with no options: a plain cluster", () => {
     expect((await clients.core.readNamespace({ name: "zenml-kaniko" })).status?.phase).toBe("Active");
   });
 
-  it("runs a pod's container as a generic one: exit 0 after a short run, no log, no message, stdin unread", async () => {
-    await clients.core.createNamespacedPod({ namespace: "default", body: buildPod("generic") });
-    await waitForPhase(clients.core, "default", "generic", ["Running"]);
-    const stdin = stdinStream();
-    await clients.attach.attach("default", "generic", "kaniko", collector().stream, collector().stream, stdin, false);
-    stdin.write(Buffer.alloc(1024, 1));
+  it("runs a pod's container as a generic one: exit 0 after a short run, no log, no termination message", async () => {
+    await clients.core.createNamespacedPod({ namespace: "default", body: buildPod("generic", { stdin: false }) });
     const pod = await waitForPhase(clients.core, "default", "generic", ["Succeeded", "Failed"]);
     expect(pod.status?.phase).toBe("Succeeded");
     const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
     expect(terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
     expect(terminated?.message).toBeUndefined();
     expect(cluster.logs("default", "generic")).toBe("");
+  });
+});
+
+describe("the generic container", () => {
+  it("does not wait for stdin: with a client attached that never ends it, the container exits 0 after its run", async () => {
+    const cluster = await startKubernetesDouble({ executor: createGenericContainer({ runMs: 1_000 }) });
+    try {
+      const { core, attach } = kubeClients(cluster);
+      await core.createNamespacedPod({ namespace: "default", body: buildPod("generic-stdin") });
+      await waitForPhase(core, "default", "generic-stdin", ["Running"]);
+      const stdin = stdinStream();
+      const ws = await attach.attach("default", "generic-stdin", "kaniko", null, null, stdin, false);
+      const closed = socketClosed(ws);
+      stdin.write(Buffer.alloc(256 * 1024, 1));
+      const pod = await waitForPhase(core, "default", "generic-stdin", ["Succeeded", "Failed"]);
+      expect(pod.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0 });
+      expect((await closed).code).toBe(1000);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
