@@ -17,7 +17,8 @@ import {
   KanikoImageBuilderFlavor,
   type KanikoImageBuilderOptions,
 } from "@flavorstack/kaniko";
-import { type KubernetesDouble, type KubernetesDoubleOptions, startKubernetesDouble } from "@flavorstack/testing";
+import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
+import { startKanikoDouble } from "@flavorstack/testing/kaniko";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
 import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
@@ -57,13 +58,13 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  /** A double, and a builder pointed at it through a kubeconfig file. */
+  /** A double running the simulated kaniko, and a builder pointed at it through a kubeconfig file. */
   async function setup(
     doubleOptions: KubernetesDoubleOptions = {},
     config: Record<string, unknown> = {},
     builderOptions: KanikoImageBuilderOptions = {},
   ): Promise<{ cluster: KubernetesDouble; builder: KanikoImageBuilder }> {
-    const cluster = await startKubernetesDouble(doubleOptions);
+    const cluster = await startKanikoDouble(doubleOptions);
     clusters.push(cluster);
     const kubeconfigPath = path.join(scratch, `kubeconfig-${clusters.length}-${Date.now()}`);
     await writeFile(kubeconfigPath, cluster.kubeconfig);

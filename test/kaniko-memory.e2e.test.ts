@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type KubernetesDouble, parseKanikoArgs, startKubernetesDouble } from "@flavorstack/testing";
+import { type KubernetesDouble, startKubernetesDouble } from "@flavorstack/testing";
+import { KANIKO_NAMESPACE, parseKanikoArgs } from "@flavorstack/testing/kaniko";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
@@ -62,6 +63,7 @@ describe("kaniko image builder: large contexts stream in bounded memory", () => 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-memory-"));
     cluster = await startKubernetesDouble({
+      namespaces: [KANIKO_NAMESPACE],
       // Drains stdin (hashing it) and answers like kaniko; no build, no push.
       executor: async ({ stdin, container }) => {
         const hash = createHash("sha256");

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type KubernetesDouble, startKubernetesDouble } from "@flavorstack/testing";
+import { KANIKO_NAMESPACE, startKanikoDouble } from "@flavorstack/testing/kaniko";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
@@ -75,7 +76,7 @@ describe("kaniko image builder: process signals during a build delete the pod", 
   }
 
   it("SIGINT while the pod is pending: pod deleted, then the process dies of SIGINT", async () => {
-    cluster = await startKubernetesDouble({ faults: { slowStart: { ms: 60_000 } } });
+    cluster = await startKanikoDouble({ faults: { slowStart: { ms: 60_000 } } });
     const run = runChild({ kubeconfig: await kubeconfigFile(cluster), context: cluster.contextName, root });
     await cluster.waitForPodCount(1, 30_000);
     run.child.kill("SIGINT");
@@ -89,6 +90,7 @@ describe("kaniko image builder: process signals during a build delete the pod", 
 
   it("SIGTERM while the executor runs: pod deleted, then the process dies of SIGTERM", async () => {
     cluster = await startKubernetesDouble({
+      namespaces: [KANIKO_NAMESPACE],
       // An executor that reads the context, logs, then runs until killed.
       executor: async ({ stdin, log, signal }) => {
         for await (const _chunk of stdin) {
@@ -103,10 +105,10 @@ describe("kaniko image builder: process signals during a build delete the pod", 
     const [pod] = await cluster.waitForPodCount(1, 30_000);
     const name = pod?.metadata.name as string;
     const deadline = Date.now() + 30_000;
-    while (!/building forever/.test(cluster.logs("zenml-kaniko", name) ?? "") && Date.now() < deadline) {
+    while (!/building forever/.test(cluster.logs(KANIKO_NAMESPACE, name) ?? "") && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(cluster.logs("zenml-kaniko", name)).toMatch(/building forever/);
+    expect(cluster.logs(KANIKO_NAMESPACE, name)).toMatch(/building forever/);
     run.child.kill("SIGTERM");
     const exit = await run.exited;
     expect(exit.signal).toBe("SIGTERM");

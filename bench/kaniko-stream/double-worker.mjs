@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { startKubernetesDouble } from "@flavorstack/testing";
+import { KANIKO_NAMESPACE } from "@flavorstack/testing/kaniko";
 
 /**
  * The Kubernetes API double in its own process (`--double child`), so its
@@ -27,6 +28,7 @@ async function drainingExecutor(context) {
 }
 
 const cluster = await startKubernetesDouble({
+  namespaces: [KANIKO_NAMESPACE],
   executor: drainingExecutor,
   timings: { scheduleMs: 0, pullMs: 0, startMs: 0 },
   ...(highWater ? { stdinHighWaterMark: Number(highWater) } : {}),

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { BuildContext, type ContainerRegistry, defaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
 import { createKanikoImageBuilder, type KanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
 import { type ExecutorContext, type ExecutorResult, startKubernetesDouble } from "@flavorstack/testing";
+import { KANIKO_NAMESPACE } from "@flavorstack/testing/kaniko";
 import { ensureContext } from "../context-archive/generate-context.js";
 import { mib, parseSize, sizeLabel } from "../context-archive/sizes.js";
 
@@ -133,6 +134,7 @@ interface Double {
 
 async function inProcessDouble(stdinHighWater: number | undefined): Promise<Double> {
   const cluster = await startKubernetesDouble({
+    namespaces: [KANIKO_NAMESPACE],
     executor: drainingExecutor,
     timings: { scheduleMs: 0, pullMs: 0, startMs: 0 },
     ...(stdinHighWater === undefined ? {} : { stdinHighWaterMark: stdinHighWater }),
@@ -250,7 +252,7 @@ async function suite(
     const getMs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
-      const response = await fetch(`${server}/api/v1/namespaces/zenml-kaniko`, {
+      const response = await fetch(`${server}/api/v1/namespaces/${KANIKO_NAMESPACE}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       await response.arrayBuffer();

@@ -1,25 +1,24 @@
-export { AttachChannel, attachProtocols, attachStatusPayload } from "./attach-session.js";
-export { type BuildahBuildOptions, buildWithBuildah, isBuildahAvailable } from "./buildah-build.js";
-export { type ContextLocation, openContextSource, parseContextLocation } from "./context-source.js";
-export { type ExtractSummary, extractTarGz } from "./extract-tar-gz.js";
-export { type ImageDestination, isPlainHttpRegistry, parseImageDestination } from "./image-repository.js";
-export { type KanikoArgs, parseKanikoArgs } from "./kaniko-args.js";
+export { ATTACH_CHANNEL, ATTACH_PROTOCOLS, attachStatusPayload } from "./kubernetes/attach/attach-session.js";
 export type {
   ApiFault,
   ApiVerb,
-  Executor,
-  ExecutorContainer,
-  ExecutorContext,
-  ExecutorResult,
   FaultTarget,
-  KubeletTimings,
   KubernetesDoubleFaults,
-  KubernetesDoubleOptions,
   PodFault,
-} from "./kubernetes-double-options.js";
-export { kubernetesStatus, notFoundStatus, reasonForCode, StatusError } from "./kubernetes-status.js";
-export type * from "./kubernetes-types.js";
-export { buildContextImage, type OciImage, ociManifestType, pushOciImage } from "./oci-image.js";
-export { renderKubeconfig } from "./render-kubeconfig.js";
-export { createSimulatedKaniko, type SimulatedKanikoOptions, simulatedKaniko } from "./simulated-kaniko.js";
-export { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
+} from "./kubernetes/faults/kubernetes-double-faults.js";
+export type { Executor, ExecutorContainer, ExecutorContext, ExecutorResult } from "./kubernetes/kubelet/executor.js";
+export {
+  createGenericContainer,
+  GENERIC_CONTAINER_RUN_MS,
+  type GenericContainerOptions,
+  genericContainer,
+} from "./kubernetes/kubelet/generic-container.js";
+export type { KubeletTimings, KubernetesDoubleOptions } from "./kubernetes/kubernetes-double-options.js";
+export { kubernetesStatus, notFoundStatus, reasonForCode, StatusError } from "./kubernetes/kubernetes-status.js";
+export type * from "./kubernetes/kubernetes-types.js";
+export { renderKubeconfig } from "./kubernetes/render-kubeconfig.js";
+export {
+  CLUSTER_NAMESPACES,
+  type KubernetesDouble,
+  startKubernetesDouble,
+} from "./kubernetes/start-kubernetes-double.js";

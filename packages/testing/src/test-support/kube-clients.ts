@@ -1,6 +1,6 @@
 import { PassThrough, Readable, Writable } from "node:stream";
 import { Attach, CoreV1Api, KubeConfig, Log, type V1Pod, Watch } from "@kubernetes/client-node";
-import type { KubernetesDouble } from "../start-kubernetes-double.js";
+import type { KubernetesDouble } from "../kubernetes/start-kubernetes-double.js";
 
 export interface KubeClients {
   kc: KubeConfig;

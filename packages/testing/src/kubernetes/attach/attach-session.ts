@@ -1,12 +1,12 @@
 import type { WebSocket } from "ws";
-import type { ExecutorResult } from "./kubernetes-double-options.js";
-import type { PodRuntime } from "./pod-runtime.js";
+import type { ExecutorResult } from "../kubelet/executor.js";
+import type { PodRuntime } from "../kubelet/pod-runtime.js";
 
 /** Channel numbers of the Kubernetes remote-command WebSocket protocols. */
-export const AttachChannel = { stdin: 0, stdout: 1, stderr: 2, status: 3, resize: 4, close: 255 } as const;
+export const ATTACH_CHANNEL = { stdin: 0, stdout: 1, stderr: 2, status: 3, resize: 4, close: 255 } as const;
 
 /** Subprotocols the double can speak, best first. */
-export const attachProtocols = [
+export const ATTACH_PROTOCOLS = [
   "v5.channel.k8s.io",
   "v4.channel.k8s.io",
   "v3.channel.k8s.io",
@@ -65,16 +65,16 @@ export function serveAttachSession(ws: WebSocket, runtime: PodRuntime, options: 
 
   const unsubscribeLog = runtime.onLog((entry) => {
     if (closed) return;
-    const channel = entry.stream === "stderr" ? AttachChannel.stderr : AttachChannel.stdout;
-    if (channel === AttachChannel.stdout && !options.stdout) return;
-    if (channel === AttachChannel.stderr && !options.stderr) return;
+    const channel = entry.stream === "stderr" ? ATTACH_CHANNEL.stderr : ATTACH_CHANNEL.stdout;
+    if (channel === ATTACH_CHANNEL.stdout && !options.stdout) return;
+    if (channel === ATTACH_CHANNEL.stderr && !options.stderr) return;
     ws.send(frame(channel, entry.text));
   });
 
   const unsubscribeEnd = runtime.onTerminated((result) => {
     if (closed) return;
     const payload = attachStatusPayload(result, options.protocol);
-    if (payload !== undefined) ws.send(frame(AttachChannel.status, payload));
+    if (payload !== undefined) ws.send(frame(ATTACH_CHANNEL.status, payload));
     ws.resume();
     ws.close(1000);
   });
@@ -84,7 +84,7 @@ export function serveAttachSession(ws: WebSocket, runtime: PodRuntime, options: 
     const message = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (message.length === 0) return;
     const channel = message[0];
-    if (channel === AttachChannel.stdin) {
+    if (channel === ATTACH_CHANNEL.stdin) {
       if (stdinClosed) return;
       let payload = message.subarray(1);
       if (options.dropAfterBytes !== undefined && received + payload.length >= options.dropAfterBytes) {
@@ -101,7 +101,7 @@ export function serveAttachSession(ws: WebSocket, runtime: PodRuntime, options: 
         ws.pause();
         runtime.onStdinDrain(() => ws.resume());
       }
-    } else if (channel === AttachChannel.close && v5 && message[1] === AttachChannel.stdin) {
+    } else if (channel === ATTACH_CHANNEL.close && v5 && message[1] === ATTACH_CHANNEL.stdin) {
       closeStdin();
     }
   });

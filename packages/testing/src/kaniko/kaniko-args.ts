@@ -20,7 +20,7 @@ export interface KanikoArgs {
   positional: string[];
 }
 
-const valueFlags = new Set([
+const VALUE_FLAGS = new Set([
   "dockerfile",
   "context",
   "destination",
@@ -34,10 +34,10 @@ const valueFlags = new Set([
   "skip-tls-verify-registry",
 ]);
 
-const booleanFlags = new Set(["insecure", "skip-tls-verify", "no-push"]);
+const BOOLEAN_FLAGS = new Set(["insecure", "skip-tls-verify", "no-push"]);
 
 /** Kaniko flags that take a value but are not simulated (so `--flag value` is read as one flag). */
-const ignoredValueFlags = new Set([
+const IGNORED_VALUE_FLAGS = new Set([
   "cache-repo",
   "cache-ttl",
   "cache-dir",
@@ -61,7 +61,7 @@ const ignoredValueFlags = new Set([
   "credential-helpers",
 ]);
 
-const shortFlags: Record<string, string> = { f: "dockerfile", c: "context", d: "destination", v: "verbosity" };
+const SHORT_FLAGS: Record<string, string> = { f: "dockerfile", c: "context", d: "destination", v: "verbosity" };
 
 function isTrue(value: string | undefined): boolean {
   return value === undefined || value === "" || value === "true" || value === "1";
@@ -95,9 +95,9 @@ export function parseKanikoArgs(args: readonly string[]): KanikoArgs {
       continue;
     }
     const long = arg.startsWith("--");
-    const name = long ? (match[1] as string) : (shortFlags[match[1] as string] ?? (match[1] as string));
+    const name = long ? (match[1] as string) : (SHORT_FLAGS[match[1] as string] ?? (match[1] as string));
     let value = match[2];
-    const takesValue = valueFlags.has(name) || ignoredValueFlags.has(name);
+    const takesValue = VALUE_FLAGS.has(name) || IGNORED_VALUE_FLAGS.has(name);
     if (takesValue && value === undefined) {
       value = args[index + 1];
       index += 1;
@@ -149,7 +149,7 @@ export function parseKanikoArgs(args: readonly string[]): KanikoArgs {
       default:
         parsed.ignored.push(takesValue ? `--${name}=${value}` : arg);
     }
-    if (booleanFlags.has(name) && value !== undefined && !["true", "false", "1", "0", ""].includes(value)) {
+    if (BOOLEAN_FLAGS.has(name) && value !== undefined && !["true", "false", "1", "0", ""].includes(value)) {
       throw new Error(
         `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
       );

@@ -1,5 +1,5 @@
-import { kubernetesTime, newUid } from "./kubernetes-time.js";
-import type { KubernetesEvent, Namespace, ObjectMeta, Pod, WatchEvent } from "./kubernetes-types.js";
+import { kubernetesTime, newUid } from "../kubernetes-time.js";
+import type { KubernetesEvent, Namespace, ObjectMeta, Pod, WatchEvent } from "../kubernetes-types.js";
 import { matchesFields, matchesLabels, type SelectorRequirement } from "./match-selector.js";
 
 /** Resources the store holds. */
@@ -36,23 +36,23 @@ function copy<T>(value: T): T {
 
 /** The API server's storage: namespaces, pods and events, one resourceVersion counter, watch history. */
 export class ClusterStore {
-  private resourceVersion = 1;
-  private readonly namespaces = new Map<string, Namespace>();
-  private readonly objects: Record<StoredResource, Map<string, StoredObject>> = { pods: new Map(), events: new Map() };
-  private readonly history: HistoryEntry[] = [];
-  private readonly watchers = new Set<Watcher>();
+  #resourceVersion = 1;
+  readonly #namespaces = new Map<string, Namespace>();
+  readonly #objects: Record<StoredResource, Map<string, StoredObject>> = { pods: new Map(), events: new Map() };
+  readonly #history: HistoryEntry[] = [];
+  readonly #watchers = new Set<Watcher>();
 
   get currentResourceVersion(): string {
-    return String(this.resourceVersion);
+    return String(this.#resourceVersion);
   }
 
-  private nextResourceVersion(): number {
-    this.resourceVersion += 1;
-    return this.resourceVersion;
+  #nextResourceVersion(): number {
+    this.#resourceVersion += 1;
+    return this.#resourceVersion;
   }
 
   addNamespace(name: string): Namespace {
-    const existing = this.namespaces.get(name);
+    const existing = this.#namespaces.get(name);
     if (existing) return copy(existing);
     const namespace: Namespace = {
       apiVersion: "v1",
@@ -60,37 +60,39 @@ export class ClusterStore {
       metadata: {
         name,
         uid: newUid(),
-        resourceVersion: String(this.nextResourceVersion()),
+        resourceVersion: String(this.#nextResourceVersion()),
         creationTimestamp: kubernetesTime(),
         labels: { "kubernetes.io/metadata.name": name },
       },
       spec: { finalizers: ["kubernetes"] },
       status: { phase: "Active" },
     };
-    this.namespaces.set(name, namespace);
+    this.#namespaces.set(name, namespace);
     return copy(namespace);
   }
 
   getNamespace(name: string): Namespace | undefined {
-    const namespace = this.namespaces.get(name);
+    const namespace = this.#namespaces.get(name);
     return namespace && copy(namespace);
   }
 
   listNamespaces(): Namespace[] {
-    return [...this.namespaces.values()].map(copy);
+    return [...this.#namespaces.values()]
+      .sort((a, b) => (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""))
+      .map(copy);
   }
 
   get<T extends StoredObject>(resource: StoredResource, namespace: string, name: string): T | undefined {
-    const object = this.objects[resource].get(key(namespace, name));
+    const object = this.#objects[resource].get(key(namespace, name));
     return object && (copy(object) as T);
   }
 
   has(resource: StoredResource, namespace: string, name: string): boolean {
-    return this.objects[resource].has(key(namespace, name));
+    return this.#objects[resource].has(key(namespace, name));
   }
 
   list<T extends StoredObject>(resource: StoredResource, filter?: ObjectFilter): T[] {
-    const matching = [...this.objects[resource].values()].filter((object) => !filter || matches(object, filter));
+    const matching = [...this.#objects[resource].values()].filter((object) => !filter || matches(object, filter));
     return matching.map((object) => copy(object) as T);
   }
 
@@ -99,10 +101,10 @@ export class ClusterStore {
     const metadata = object.metadata as ObjectMeta & { name: string; namespace: string };
     metadata.uid ??= newUid();
     metadata.creationTimestamp ??= kubernetesTime();
-    const version = this.nextResourceVersion();
+    const version = this.#nextResourceVersion();
     metadata.resourceVersion = String(version);
-    this.objects[resource].set(key(metadata.namespace, metadata.name), copy(object));
-    this.publish(resource, version, { type: "ADDED", object });
+    this.#objects[resource].set(key(metadata.namespace, metadata.name), copy(object));
+    this.#publish(resource, version, { type: "ADDED", object });
     return copy(object);
   }
 
@@ -113,26 +115,26 @@ export class ClusterStore {
     name: string,
     mutate: (object: T) => void,
   ): T | undefined {
-    const stored = this.objects[resource].get(key(namespace, name)) as T | undefined;
+    const stored = this.#objects[resource].get(key(namespace, name)) as T | undefined;
     if (!stored) return undefined;
     const object = copy(stored);
     mutate(object);
-    const version = this.nextResourceVersion();
+    const version = this.#nextResourceVersion();
     object.metadata.resourceVersion = String(version);
-    this.objects[resource].set(key(namespace, name), copy(object));
-    this.publish(resource, version, { type: "MODIFIED", object });
+    this.#objects[resource].set(key(namespace, name), copy(object));
+    this.#publish(resource, version, { type: "MODIFIED", object });
     return copy(object);
   }
 
   /** Removes an object and publishes DELETED; returns its last state. */
   remove<T extends StoredObject>(resource: StoredResource, namespace: string, name: string): T | undefined {
-    const stored = this.objects[resource].get(key(namespace, name)) as T | undefined;
+    const stored = this.#objects[resource].get(key(namespace, name)) as T | undefined;
     if (!stored) return undefined;
-    this.objects[resource].delete(key(namespace, name));
+    this.#objects[resource].delete(key(namespace, name));
     const object = copy(stored);
-    const version = this.nextResourceVersion();
+    const version = this.#nextResourceVersion();
     object.metadata.resourceVersion = String(version);
-    this.publish(resource, version, { type: "DELETED", object });
+    this.#publish(resource, version, { type: "DELETED", object });
     return copy(object);
   }
 
@@ -150,21 +152,21 @@ export class ClusterStore {
     if (from === undefined || Number.isNaN(from)) {
       for (const object of this.list(resource, filter)) send({ type: "ADDED", object });
     } else {
-      for (const entry of this.history) {
+      for (const entry of this.#history) {
         if (entry.resource === resource && entry.resourceVersion > from && matches(entry.event.object, filter)) {
           send(copy(entry.event));
         }
       }
     }
     const watcher: Watcher = { resource, filter, send };
-    this.watchers.add(watcher);
-    return () => this.watchers.delete(watcher);
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
-  private publish(resource: StoredResource, resourceVersion: number, event: WatchEvent<StoredObject>): void {
+  #publish(resource: StoredResource, resourceVersion: number, event: WatchEvent<StoredObject>): void {
     const entry: HistoryEntry = { resourceVersion, resource, event: copy(event) };
-    this.history.push(entry);
-    for (const watcher of this.watchers) {
+    this.#history.push(entry);
+    for (const watcher of this.#watchers) {
       if (watcher.resource === resource && matches(event.object, watcher.filter)) watcher.send(copy(event));
     }
   }

@@ -3,15 +3,24 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { attachProtocols } from "./attach-session.js";
-import { ClusterStore } from "./cluster-store.js";
-import { FaultPlan } from "./fault-plan.js";
-import { KubernetesApiServer } from "./kubernetes-api-server.js";
-import type { KubernetesDoubleFaults, KubernetesDoubleOptions } from "./kubernetes-double-options.js";
+import { KubernetesApiServer } from "./api-server/kubernetes-api-server.js";
+import { ATTACH_PROTOCOLS } from "./attach/attach-session.js";
+import { FaultPlan } from "./faults/fault-plan.js";
+import type { KubernetesDoubleFaults } from "./faults/kubernetes-double-faults.js";
+import { genericContainer } from "./kubelet/generic-container.js";
+import { SimulatedKubelet } from "./kubelet/simulated-kubelet.js";
+import type { KubernetesDoubleOptions } from "./kubernetes-double-options.js";
 import type { KubernetesEvent, Namespace, Pod } from "./kubernetes-types.js";
 import { renderKubeconfig } from "./render-kubeconfig.js";
-import { simulatedKaniko } from "./simulated-kaniko.js";
-import { SimulatedKubelet } from "./simulated-kubelet.js";
+import { ClusterStore } from "./store/cluster-store.js";
+
+/** The namespaces every cluster has from the start. */
+export const CLUSTER_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
+
+const DEFAULT_CONTEXT_NAME = "flavorstack-double";
+const DEFAULT_STDIN_HIGH_WATER_MARK = 64 * 1024;
+const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
+const WAIT_POLL_MS = 10;
 
 /** A running Kubernetes API double. */
 export interface KubernetesDouble {
@@ -43,23 +52,41 @@ export interface KubernetesDouble {
   stop(): Promise<void>;
 }
 
+function inNamespace<T extends { metadata: { namespace?: string } }>(items: T[], namespace?: string): T[] {
+  return namespace ? items.filter((item) => item.metadata.namespace === namespace) : items;
+}
+
+function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      const found = probe();
+      if (found !== undefined) resolve(found);
+      else if (Date.now() - started > timeoutMs)
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      else setTimeout(tick, WAIT_POLL_MS);
+    };
+    tick();
+  });
+}
+
 /**
  * Starts a wire-level Kubernetes API double on 127.0.0.1 that the unmodified `@kubernetes/client-node` talks to:
  * namespaces, pods (create/get/list/watch/delete, logs, attach over WebSocket v4/v5), events, a simulated
- * scheduler + kubelet running each pod's container with `options.executor` (default {@link simulatedKaniko}),
- * and injectable faults.
+ * scheduler + kubelet running each pod's container with `options.executor` (default: a generic container that
+ * runs briefly and exits 0), and injectable faults.
  */
 export async function startKubernetesDouble(options: KubernetesDoubleOptions = {}): Promise<KubernetesDouble> {
   const store = new ClusterStore();
-  for (const namespace of options.namespaces ?? ["default", "zenml-kaniko"]) store.addNamespace(namespace);
-  const ownBuildahRoot = options.buildahRoot === undefined;
-  const buildahRoot = options.buildahRoot ?? (await mkdtemp(join(tmpdir(), "flavorstack-buildah-")));
+  for (const namespace of [...CLUSTER_NAMESPACES, ...(options.namespaces ?? [])]) store.addNamespace(namespace);
+  const ownStateDir = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "flavorstack-double-")));
   const faults = new FaultPlan(options.faults);
   const kubelet = new SimulatedKubelet({
     store,
-    executor: options.executor ?? simulatedKaniko,
-    buildahRoot,
-    stdinHighWaterMark: options.stdinHighWaterMark ?? 64 * 1024,
+    executor: options.executor ?? genericContainer,
+    stateDir,
+    stdinHighWaterMark: options.stdinHighWaterMark ?? DEFAULT_STDIN_HIGH_WATER_MARK,
     timings: {
       scheduleMs: options.timings?.scheduleMs ?? 5,
       pullMs: options.timings?.pullMs ?? 10,
@@ -71,7 +98,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
     store,
     kubelet,
     faults,
-    attachProtocols: options.attachProtocols ?? attachProtocols,
+    attachProtocols: options.attachProtocols ?? ATTACH_PROTOCOLS,
   });
   const server = createServer((req, res) => api.handleRequest(req, res));
   server.on("upgrade", (req, socket, head) => api.handleUpgrade(req, socket, head));
@@ -84,23 +111,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const contextName = options.contextName ?? "flavorstack-double";
-
-  const inNamespace = <T extends { metadata: { namespace?: string } }>(items: T[], namespace?: string) =>
-    namespace ? items.filter((item) => item.metadata.namespace === namespace) : items;
-
-  const waitFor = <T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const started = Date.now();
-      const tick = () => {
-        const found = probe();
-        if (found !== undefined) resolve(found);
-        else if (Date.now() - started > timeoutMs)
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-        else setTimeout(tick, 10);
-      };
-      tick();
-    });
+  const contextName = options.contextName ?? DEFAULT_CONTEXT_NAME;
 
   let stopped: Promise<void> | undefined;
   return {
@@ -118,7 +129,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
     setFaults: (next) => faults.set(next),
     addFaults: (next) => faults.add(next),
     endWatches: () => api.endWatches(),
-    waitForPodCount: (count, timeoutMs = 10_000) =>
+    waitForPodCount: (count, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) =>
       waitFor(
         () => {
           const pods = store.list<Pod>("pods");
@@ -127,7 +138,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
         timeoutMs,
         `${count} pods`,
       ),
-    waitForPod: (predicate, timeoutMs = 10_000) =>
+    waitForPod: (predicate, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) =>
       waitFor(() => store.list<Pod>("pods").find(predicate), timeoutMs, "a matching pod"),
     stop: () => {
       stopped ??= (async () => {
@@ -135,7 +146,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
         await kubelet.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        if (ownBuildahRoot) await rm(buildahRoot, { recursive: true, force: true }).catch(() => {});
+        if (ownStateDir) await rm(stateDir, { recursive: true, force: true }).catch(() => {});
       })();
       return stopped;
     },

@@ -1,12 +1,12 @@
 import { access, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
+import type { Executor, ExecutorContext, ExecutorResult } from "../kubernetes/kubelet/executor.js";
 import { buildWithBuildah, isBuildahAvailable } from "./buildah-build.js";
 import { openContextSource, parseContextLocation } from "./context-source.js";
 import { extractTarGz } from "./extract-tar-gz.js";
-import { isPlainHttpRegistry, parseImageDestination } from "./image-repository.js";
+import { isPlainHttpRegistry, parseImageDestination } from "./image-destination.js";
 import { parseKanikoArgs } from "./kaniko-args.js";
-import type { Executor, ExecutorContext, ExecutorResult } from "./kubernetes-double-options.js";
 import { buildContextImage, pushOciImage } from "./oci-image.js";
 
 export interface SimulatedKanikoOptions {
@@ -15,7 +15,7 @@ export interface SimulatedKanikoOptions {
    * `"always"`: require buildah; `"never"`: always assemble.
    */
   buildah?: "auto" | "always" | "never";
-  /** Overrides the double's `buildahRoot`. */
+  /** Buildah's storage root (default: `buildah/` in the double's `stateDir`, so pods share base layers). */
   buildahRoot?: string;
 }
 
@@ -87,7 +87,7 @@ export function createSimulatedKaniko(options: SimulatedKanikoOptions = {}): Exe
       if (useBuildah) {
         log("INFO Building with buildah");
         digests = await buildWithBuildah({
-          root: options.buildahRoot ?? context.buildahRoot,
+          root: options.buildahRoot ?? join(context.stateDir, "buildah"),
           contextDir,
           dockerfile,
           destinations: args.destinations,
@@ -161,5 +161,5 @@ function writeDigestFiles(
   }
 }
 
-/** The default executor of the Kubernetes double: {@link createSimulatedKaniko} with buildah when installed. */
+/** {@link createSimulatedKaniko} with its defaults: buildah when it is installed. */
 export const simulatedKaniko: Executor = createSimulatedKaniko();

@@ -10,10 +10,11 @@ export function newUid(): string {
   return randomUUID();
 }
 
-const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+/** The alphabet of `generateName` suffixes: no vowels, no look-alike digits (as the API server's). */
+const GENERATED_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 /** The 5-character suffix the API server appends to `generateName`. */
 export function generatedNameSuffix(): string {
   const bytes = randomBytes(5);
-  return Array.from(bytes, (byte) => nameAlphabet[byte % nameAlphabet.length]).join("");
+  return Array.from(bytes, (byte) => GENERATED_NAME_ALPHABET[byte % GENERATED_NAME_ALPHABET.length]).join("");
 }

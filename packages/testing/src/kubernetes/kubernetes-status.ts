@@ -1,6 +1,6 @@
 import type { KubernetesStatus } from "./kubernetes-types.js";
 
-const reasons: Record<number, string> = {
+const REASONS_BY_CODE: Record<number, string> = {
   400: "BadRequest",
   401: "Unauthorized",
   403: "Forbidden",
@@ -17,7 +17,7 @@ const reasons: Record<number, string> = {
 
 /** The `reason` a real API server puts in a `Status` with this HTTP code. */
 export function reasonForCode(code: number): string {
-  return reasons[code] ?? (code >= 500 ? "InternalError" : "BadRequest");
+  return REASONS_BY_CODE[code] ?? (code >= 500 ? "InternalError" : "BadRequest");
 }
 
 /** A Kubernetes `Status` failure object, as the API server sends it in error bodies. */
@@ -46,8 +46,11 @@ export function notFoundStatus(resource: string, name: string): KubernetesStatus
 
 /** An error carrying a Kubernetes `Status` to answer with. */
 export class StatusError extends Error {
-  constructor(readonly status: KubernetesStatus) {
+  readonly status: KubernetesStatus;
+
+  constructor(status: KubernetesStatus) {
     super(status.message);
+    this.status = status;
     this.name = "StatusError";
   }
 }

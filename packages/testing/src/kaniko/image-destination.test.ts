@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPlainHttpRegistry, parseImageDestination } from "./image-repository.js";
+import { isPlainHttpRegistry, parseImageDestination } from "./image-destination.js";
 
 describe("parseImageDestination", () => {
   it.each([

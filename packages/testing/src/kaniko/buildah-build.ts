@@ -1,22 +1,23 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-let available: Promise<boolean> | undefined;
+/** Whether `buildah` runs here, checked on first use. */
+let buildahAvailable: Promise<boolean> | undefined;
 
 /** Whether a `buildah` binary runs here (checked once). */
 export function isBuildahAvailable(): Promise<boolean> {
-  available ??= new Promise((resolve) => {
+  buildahAvailable ??= new Promise((resolve) => {
     const child = spawn("buildah", ["--version"], { stdio: "ignore" });
     child.on("error", () => resolve(false));
     child.on("exit", (code) => resolve(code === 0));
   });
-  return available;
+  return buildahAvailable;
 }
 
 export interface BuildahBuildOptions {
-  /** Storage root: `<root>/storage` and `<root>/run` are used. */
+  /** Storage root (created when missing): `<root>/storage` and `<root>/run` are used. */
   root: string;
   contextDir: string;
   dockerfile: string;
@@ -61,6 +62,7 @@ function run(args: string[], options: BuildahBuildOptions): Promise<void> {
 
 /** Builds with `buildah bud` (vfs, chroot isolation) and pushes each destination; returns their digests. */
 export async function buildWithBuildah(options: BuildahBuildOptions): Promise<string[]> {
+  await mkdir(options.root, { recursive: true });
   const global = [
     "--root",
     join(options.root, "storage"),

@@ -1,11 +1,11 @@
-import type { ApiFault, ApiVerb, KubernetesDoubleFaults } from "./kubernetes-double-options.js";
-import { kubernetesStatus } from "./kubernetes-status.js";
-import type { KubernetesStatus } from "./kubernetes-types.js";
+import { kubernetesStatus } from "../kubernetes-status.js";
+import type { KubernetesStatus } from "../kubernetes-types.js";
+import type { ApiFault, ApiVerb, KubernetesDoubleFaults } from "./kubernetes-double-faults.js";
 
 /** The pod faults taken for one pod when it was created. */
 export type PodFaults = Omit<KubernetesDoubleFaults, "apiErrors">;
 
-const podFaultKeys = [
+const POD_FAULT_KEYS = [
   "imagePullError",
   "unschedulable",
   "slowStart",
@@ -15,7 +15,8 @@ const podFaultKeys = [
   "attachDrop",
 ] as const;
 
-const resources: Record<ApiVerb, string> = {
+/** The resource (and subresource) each verb acts on, as RBAC names it. */
+const RESOURCES_BY_VERB: Record<ApiVerb, string> = {
   create: "pods",
   get: "pods",
   list: "pods",
@@ -27,7 +28,8 @@ const resources: Record<ApiVerb, string> = {
   namespace: "namespaces",
 };
 
-const kubeVerbs: Record<ApiVerb, string> = {
+/** The RBAC verb each call needs. */
+const RBAC_VERBS: Record<ApiVerb, string> = {
   create: "create",
   get: "get",
   list: "list",
@@ -45,8 +47,8 @@ interface ActiveApiFault extends ApiFault {
 
 /** Holds the injected faults: hands pod faults to new pods and answers API faults. */
 export class FaultPlan {
-  private podFaults: PodFaults = {};
-  private apiFaults: ActiveApiFault[] = [];
+  #podFaults: PodFaults = {};
+  #apiFaults: ActiveApiFault[] = [];
 
   constructor(faults: KubernetesDoubleFaults = {}) {
     this.set(faults);
@@ -55,8 +57,8 @@ export class FaultPlan {
   /** Replaces every fault. */
   set(faults: KubernetesDoubleFaults): void {
     const { apiErrors, ...podFaults } = faults;
-    this.podFaults = { ...podFaults };
-    this.apiFaults = (apiErrors ?? []).map((fault) => ({
+    this.#podFaults = { ...podFaults };
+    this.#apiFaults = (apiErrors ?? []).map((fault) => ({
       ...fault,
       remaining: fault.times ?? Number.POSITIVE_INFINITY,
     }));
@@ -65,27 +67,27 @@ export class FaultPlan {
   /** Adds or replaces some faults, keeping the others. */
   add(faults: KubernetesDoubleFaults): void {
     const { apiErrors, ...podFaults } = faults;
-    Object.assign(this.podFaults, podFaults);
+    Object.assign(this.#podFaults, podFaults);
     for (const fault of apiErrors ?? []) {
-      this.apiFaults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+      this.#apiFaults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
     }
   }
 
   /** The pod faults for a pod being created; `pods: "next"` faults are used up. */
   takePodFaults(): PodFaults {
     const taken: Record<string, unknown> = {};
-    for (const key of podFaultKeys) {
-      const fault = this.podFaults[key];
+    for (const key of POD_FAULT_KEYS) {
+      const fault = this.#podFaults[key];
       if (!fault) continue;
       taken[key] = fault;
-      if (fault.pods === "next") delete this.podFaults[key];
+      if (fault.pods === "next") delete this.#podFaults[key];
     }
     return taken as PodFaults;
   }
 
   /** The error Status to answer this call with, if a fault targets it. */
   takeApiFault(verb: ApiVerb, namespace: string | undefined, name: string | undefined): KubernetesStatus | undefined {
-    const fault = this.apiFaults.find(
+    const fault = this.#apiFaults.find(
       (candidate) => candidate.verb === verb && candidate.remaining > 0 && (!candidate.name || candidate.name === name),
     );
     if (!fault) return undefined;
@@ -95,7 +97,7 @@ export class FaultPlan {
 }
 
 function apiFaultStatus(fault: ApiFault, namespace: string | undefined, name: string | undefined): KubernetesStatus {
-  const resource = resources[fault.verb];
+  const resource = RESOURCES_BY_VERB[fault.verb];
   const [kind, subresource] = resource.split("/");
   const target = name ? `${kind} "${name}"` : kind;
   const details = { ...(name ? { name } : {}), kind };
@@ -106,7 +108,7 @@ function apiFaultStatus(fault: ApiFault, namespace: string | undefined, name: st
       const what = subresource ? `resource "${kind}/${subresource}"` : `resource "${kind}"`;
       const message =
         fault.message ??
-        `${target} is forbidden: User "system:serviceaccount:default:builder" cannot ${kubeVerbs[fault.verb]} ${what} in API group ""${where}`;
+        `${target} is forbidden: User "system:serviceaccount:default:builder" cannot ${RBAC_VERBS[fault.verb]} ${what} in API group ""${where}`;
       return kubernetesStatus(403, message, { reason: fault.reason ?? "Forbidden", details });
     }
     case 409:

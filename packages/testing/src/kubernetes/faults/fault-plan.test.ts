@@ -1,8 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { ApiException } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ExecutorContext, ExecutorResult, KubernetesDoubleOptions } from "./kubernetes-double-options.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 import {
   buildPod,
   collector,
@@ -10,16 +8,19 @@ import {
   socketClosed,
   stdinStream,
   waitForPhase,
-} from "./test-support/kube-clients.js";
+} from "../../test-support/kube-clients.js";
+import type { ExecutorContext, ExecutorResult } from "../kubelet/executor.js";
+import type { KubernetesDoubleOptions } from "../kubernetes-double-options.js";
+import { type KubernetesDouble, startKubernetesDouble } from "../start-kubernetes-double.js";
 
-const namespace = "zenml-kaniko";
-const digest = `sha256:${"ab".repeat(32)}`;
+const NAMESPACE = "default";
+const DIGEST = `sha256:${"ab".repeat(32)}`;
 
 async function digestExecutor(context: ExecutorContext): Promise<ExecutorResult> {
   let bytes = 0;
   for await (const chunk of context.stdin) bytes += (chunk as Buffer).length;
   context.log(`read ${bytes} bytes`);
-  return { exitCode: 0, terminationMessage: `127.0.0.1:5000/app@${digest}\n` };
+  return { exitCode: 0, terminationMessage: `127.0.0.1:5000/app@${DIGEST}\n` };
 }
 
 describe("fault injection", () => {
@@ -37,21 +38,21 @@ describe("fault injection", () => {
   /** Creates a pod, waits for Running, attaches, sends `data` and EOF; resolves with the finished pod. */
   async function runPod(name: string, data = "context", overrides: Parameters<typeof buildPod>[1] = {}) {
     const { core, attach } = kubeClients(cluster as KubernetesDouble);
-    await core.createNamespacedPod({ namespace, body: buildPod(name, overrides) });
-    await waitForPhase(core, namespace, name, ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod(name, overrides) });
+    await waitForPhase(core, NAMESPACE, name, ["Running"]);
     const stdin = stdinStream();
-    await attach.attach(namespace, name, "kaniko", collector().stream, collector().stream, stdin, false);
+    await attach.attach(NAMESPACE, name, "kaniko", collector().stream, collector().stream, stdin, false);
     stdin.end(data);
-    return waitForPhase(core, namespace, name, ["Succeeded", "Failed"]);
+    return waitForPhase(core, NAMESPACE, name, ["Succeeded", "Failed"]);
   }
 
   function eventsOf(name: string) {
-    return (cluster as KubernetesDouble).events(namespace).filter((event) => event.involvedObject.name === name);
+    return (cluster as KubernetesDouble).events(NAMESPACE).filter((event) => event.involvedObject.name === name);
   }
 
   it("image pull error: ErrImagePull then ImagePullBackOff with events; the pod stays Pending", async () => {
     const { core } = await start({ faults: { imagePullError: {} } });
-    await core.createNamespacedPod({ namespace, body: buildPod("pull-fails") });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("pull-fails") });
     const pulled = await cluster?.waitForPod(
       (pod) => pod.status.containerStatuses?.[0]?.state.waiting?.reason === "ErrImagePull",
     );
@@ -74,7 +75,7 @@ describe("fault injection", () => {
         "Warning/Failed/Error: ImagePullBackOff",
       ]),
     );
-    const log = await fetch(`${cluster?.url}/api/v1/namespaces/${namespace}/pods/pull-fails/log`);
+    const log = await fetch(`${cluster?.url}/api/v1/namespaces/${NAMESPACE}/pods/pull-fails/log`);
     expect(((await log.json()) as { message: string }).message).toBe(
       'container "kaniko" in pod "pull-fails" is waiting to start: trying and failing to pull image',
     );
@@ -82,7 +83,7 @@ describe("fault injection", () => {
 
   it("unschedulable: PodScheduled False / Unschedulable and a FailedScheduling event", async () => {
     const { core } = await start({ faults: { unschedulable: {} } });
-    await core.createNamespacedPod({ namespace, body: buildPod("no-node") });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("no-node") });
     const pod = await cluster?.waitForPod((candidate) => (candidate.status.conditions?.length ?? 0) > 0);
     expect(pod?.status.conditions?.[0]).toMatchObject({
       type: "PodScheduled",
@@ -102,11 +103,11 @@ describe("fault injection", () => {
   it('slow start delays Running; `pods: "next"` applies to one pod only', async () => {
     const { core } = await start({ faults: { slowStart: { ms: 400, pods: "next" } } });
     const started = Date.now();
-    await core.createNamespacedPod({ namespace, body: buildPod("slow-1") });
-    await core.createNamespacedPod({ namespace, body: buildPod("fast-2") });
-    await waitForPhase(core, namespace, "fast-2", ["Running"]);
-    expect((await core.readNamespacedPod({ name: "slow-1", namespace })).status?.phase).toBe("Pending");
-    await waitForPhase(core, namespace, "slow-1", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("slow-1") });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("fast-2") });
+    await waitForPhase(core, NAMESPACE, "fast-2", ["Running"]);
+    expect((await core.readNamespacedPod({ name: "slow-1", namespace: NAMESPACE })).status?.phase).toBe("Pending");
+    await waitForPhase(core, NAMESPACE, "slow-1", ["Running"]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
   });
 
@@ -115,7 +116,7 @@ describe("fault injection", () => {
     const pod = await runPod("exit-7");
     expect(pod.status?.phase).toBe("Failed");
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 7, reason: "Error" });
-    expect(cluster?.logs(namespace, "exit-7")).toContain("exit code 7");
+    expect(cluster?.logs(NAMESPACE, "exit-7")).toContain("exit code 7");
   });
 
   it("OOMKilled: exit 137 with reason OOMKilled", async () => {
@@ -127,7 +128,7 @@ describe("fault injection", () => {
   it.each([
     ["empty", undefined],
     ["garbage", "\u0000garbage: not an image digest\n"],
-    ["other-repository", `registry.invalid/someone-else/other-image@${digest}\n`],
+    ["other-repository", `registry.invalid/someone-else/other-image@${DIGEST}\n`],
   ] as const)("termination message %s", async (kind, expected) => {
     await start({ faults: { terminationMessage: { kind } } });
     const pod = await runPod(`message-${kind}`);
@@ -138,22 +139,22 @@ describe("fault injection", () => {
 
   it("attach dropped mid-stream: the server closes the socket after N bytes and stdin ends there", async () => {
     const { core, attach } = await start({ faults: { attachDrop: { afterBytes: 100 } } });
-    await core.createNamespacedPod({ namespace, body: buildPod("dropped") });
-    await waitForPhase(core, namespace, "dropped", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("dropped") });
+    await waitForPhase(core, NAMESPACE, "dropped", ["Running"]);
     const stdin = stdinStream();
-    const ws = await attach.attach(namespace, "dropped", "kaniko", collector().stream, null, stdin, false);
+    const ws = await attach.attach(NAMESPACE, "dropped", "kaniko", collector().stream, null, stdin, false);
     stdin.write(Buffer.alloc(60));
     stdin.write(Buffer.alloc(60));
     const { code } = await socketClosed(ws);
     expect(code).toBe(1006);
-    await waitForPhase(core, namespace, "dropped", ["Succeeded"]);
-    expect(cluster?.logs(namespace, "dropped")).toBe("read 100 bytes\n");
+    await waitForPhase(core, NAMESPACE, "dropped", ["Succeeded"]);
+    expect(cluster?.logs(NAMESPACE, "dropped")).toBe("read 100 bytes\n");
   });
 
   it("API errors: 403 on create, with a Forbidden Status body", async () => {
     const { core } = await start({ faults: { apiErrors: [{ verb: "create", status: 403 }] } });
     const error = (await core
-      .createNamespacedPod({ namespace, body: buildPod("forbidden") })
+      .createNamespacedPod({ namespace: NAMESPACE, body: buildPod("forbidden") })
       .catch((caught: unknown) => caught)) as ApiException<string>;
     expect(error.code).toBe(403);
     expect(JSON.parse(error.body)).toMatchObject({
@@ -163,7 +164,7 @@ describe("fault injection", () => {
       details: { name: "forbidden", kind: "pods" },
     });
     expect(JSON.parse(error.body).message).toContain(
-      'cannot create resource "pods" in API group "" in the namespace "zenml-kaniko"',
+      'cannot create resource "pods" in API group "" in the namespace "default"',
     );
   });
 
@@ -177,17 +178,19 @@ describe("fault injection", () => {
       },
     });
     const conflict = (await core
-      .createNamespacedPod({ namespace, body: buildPod("conflicted") })
+      .createNamespacedPod({ namespace: NAMESPACE, body: buildPod("conflicted") })
       .catch((caught: unknown) => caught)) as ApiException<string>;
     expect(conflict.code).toBe(409);
     expect(JSON.parse(conflict.body).reason).toBe("AlreadyExists");
-    await core.createNamespacedPod({ namespace, body: buildPod("conflicted") });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("conflicted") });
     const internal = (await core
-      .readNamespacedPod({ name: "conflicted", namespace })
+      .readNamespacedPod({ name: "conflicted", namespace: NAMESPACE })
       .catch((caught: unknown) => caught)) as ApiException<string>;
     expect(internal.code).toBe(500);
     expect(JSON.parse(internal.body).reason).toBe("InternalError");
-    expect((await core.readNamespacedPod({ name: "conflicted", namespace })).metadata?.name).toBe("conflicted");
+    expect((await core.readNamespacedPod({ name: "conflicted", namespace: NAMESPACE })).metadata?.name).toBe(
+      "conflicted",
+    );
   });
 
   it("API errors on watch, log, attach, events, namespace and delete", async () => {
@@ -204,34 +207,34 @@ describe("fault injection", () => {
       },
     });
     const watchError = await new Promise<unknown>((resolve) => {
-      void watch.watch(`/api/v1/namespaces/${namespace}/pods`, {}, () => {}, resolve);
+      void watch.watch(`/api/v1/namespaces/${NAMESPACE}/pods`, {}, () => {}, resolve);
     });
     expect((watchError as { statusCode?: number }).statusCode).toBe(500);
-    await core.createNamespacedPod({ namespace, body: buildPod("api-faults") });
-    await waitForPhase(core, namespace, "api-faults", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("api-faults") });
+    await waitForPhase(core, NAMESPACE, "api-faults", ["Running"]);
     const logError = (await log
-      .log(namespace, "api-faults", "kaniko", collector().stream)
+      .log(NAMESPACE, "api-faults", "kaniko", collector().stream)
       .catch((caught: unknown) => caught)) as ApiException<unknown>;
     expect(logError.code).toBe(500);
     expect(logError.message).toContain("Internal error occurred");
     const attachError = await attach
-      .attach(namespace, "api-faults", "kaniko", collector().stream, null, stdinStream(), false)
+      .attach(NAMESPACE, "api-faults", "kaniko", collector().stream, null, stdinStream(), false)
       .catch((caught: unknown) => caught);
     expect(String((attachError as { message?: string }).message)).toContain("Unexpected server response: 403");
     const eventsError = (await core
-      .listNamespacedEvent({ namespace })
+      .listNamespacedEvent({ namespace: NAMESPACE })
       .catch((caught: unknown) => caught)) as ApiException<string>;
     expect(eventsError.code).toBe(403);
     const namespaceError = (await core
-      .readNamespace({ name: namespace })
+      .readNamespace({ name: NAMESPACE })
       .catch((caught: unknown) => caught)) as ApiException<string>;
     expect(JSON.parse(namespaceError.body).message).toContain('cannot get resource "namespaces"');
     const deleteError = (await core
-      .deleteNamespacedPod({ name: "api-faults", namespace })
+      .deleteNamespacedPod({ name: "api-faults", namespace: NAMESPACE })
       .catch((caught: unknown) => caught)) as ApiException<string>;
     expect(JSON.parse(deleteError.body).reason).toBe("Conflict");
     cluster?.setFaults({});
-    await core.deleteNamespacedPod({ name: "api-faults", namespace, gracePeriodSeconds: 0 });
+    await core.deleteNamespacedPod({ name: "api-faults", namespace: NAMESPACE, gracePeriodSeconds: 0 });
   });
 });
 
@@ -245,7 +248,10 @@ describe("simulated kubelet", () => {
   it("restartPolicy Always: the result goes to lastState and the container shows CrashLoopBackOff", async () => {
     cluster = await startKubernetesDouble({ executor: async () => ({ exitCode: 0, terminationMessage: "done" }) });
     const { core } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("always", { restartPolicy: "Always", stdin: false }) });
+    await core.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: buildPod("always", { restartPolicy: "Always", stdin: false }),
+    });
     const pod = await cluster.waitForPod(
       (candidate) => candidate.status.containerStatuses?.[0]?.state.waiting?.reason === "CrashLoopBackOff",
     );
@@ -256,7 +262,7 @@ describe("simulated kubelet", () => {
       message: "done",
     });
     expect(pod.status.containerStatuses?.[0]?.restartCount).toBe(1);
-    expect(cluster.events(namespace).some((event) => event.reason === "BackOff")).toBe(true);
+    expect(cluster.events(NAMESPACE).some((event) => event.reason === "BackOff")).toBe(true);
   });
 
   it("activeDeadlineSeconds: the pod fails with DeadlineExceeded and its executor is aborted", async () => {
@@ -271,12 +277,12 @@ describe("simulated kubelet", () => {
         }),
     });
     const { core } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("deadline", { activeDeadlineSeconds: 1 }) });
-    const pod = await waitForPhase(core, namespace, "deadline", ["Failed"], 5_000);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("deadline", { activeDeadlineSeconds: 1 }) });
+    const pod = await waitForPhase(core, NAMESPACE, "deadline", ["Failed"], 5_000);
     expect(pod.status?.reason).toBe("DeadlineExceeded");
     expect(pod.status?.message).toBe("Pod was active on the node longer than the specified deadline");
     expect(aborted).toBe(true);
-    const reasons = cluster.events(namespace).map((event) => event.reason);
+    const reasons = cluster.events(NAMESPACE).map((event) => event.reason);
     expect(reasons).toEqual(expect.arrayContaining(["Killing", "DeadlineExceeded"]));
   });
 
@@ -292,14 +298,14 @@ describe("simulated kubelet", () => {
         }),
     });
     const { core } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("doomed") });
-    await waitForPhase(core, namespace, "doomed", ["Running"]);
-    const deleted = await core.deleteNamespacedPod({ name: "doomed", namespace, gracePeriodSeconds: 30 });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("doomed") });
+    await waitForPhase(core, NAMESPACE, "doomed", ["Running"]);
+    const deleted = await core.deleteNamespacedPod({ name: "doomed", namespace: NAMESPACE, gracePeriodSeconds: 30 });
     expect(deleted.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     expect(deleted.metadata?.deletionGracePeriodSeconds).toBe(30);
     expect(aborted).toBe(true);
-    for (let tries = 0; cluster.pods(namespace).length > 0 && tries < 200; tries += 1) await delay(10);
-    expect(cluster.pods(namespace)).toHaveLength(0);
+    for (let tries = 0; cluster.pods(NAMESPACE).length > 0 && tries < 200; tries += 1) await delay(10);
+    expect(cluster.pods(NAMESPACE)).toHaveLength(0);
   });
 
   it("FallbackToLogsOnError puts the log tail in the termination message of a failed container", async () => {
@@ -311,10 +317,10 @@ describe("simulated kubelet", () => {
     });
     const { core } = kubeClients(cluster);
     await core.createNamespacedPod({
-      namespace,
+      namespace: NAMESPACE,
       body: buildPod("fallback", { stdin: false, terminationMessagePolicy: "FallbackToLogsOnError" }),
     });
-    const pod = await waitForPhase(core, namespace, "fallback", ["Failed"]);
+    const pod = await waitForPhase(core, NAMESPACE, "fallback", ["Failed"]);
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated?.message).toBe(
       "error building image: something broke\n",
     );

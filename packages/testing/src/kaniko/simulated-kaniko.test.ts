@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Executor } from "../kubernetes/kubelet/executor.js";
+import type { KubernetesDouble } from "../kubernetes/start-kubernetes-double.js";
+import { contextArchive } from "../test-support/context-archive.js";
+import { type DockerRegistry, manifestDigest, startDockerRegistry } from "../test-support/docker-registry.js";
+import { buildPod, collector, kubeClients, stdinStream, waitForPhase } from "../test-support/kube-clients.js";
 import { isBuildahAvailable } from "./buildah-build.js";
-import type { Executor } from "./kubernetes-double-options.js";
 import { createSimulatedKaniko, simulatedKaniko } from "./simulated-kaniko.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
-import { contextArchive } from "./test-support/context-archive.js";
-import { type DockerRegistry, manifestDigest, startDockerRegistry } from "./test-support/docker-registry.js";
-import { buildPod, collector, kubeClients, stdinStream, waitForPhase } from "./test-support/kube-clients.js";
+import { KANIKO_NAMESPACE, startKanikoDouble } from "./start-kaniko-double.js";
 
-const namespace = "zenml-kaniko";
+const NAMESPACE = KANIKO_NAMESPACE;
 
 describe("simulatedKaniko end to end (client-node → double → real registry)", () => {
   let registry: DockerRegistry;
@@ -23,13 +24,13 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
     await registry?.stop();
   });
 
-  async function build(executor: Executor, name: string, tag: string, context: Buffer = archive) {
-    const cluster: KubernetesDouble = await startKubernetesDouble({ executor });
+  async function build(executor: Executor | undefined, name: string, tag: string, context: Buffer = archive) {
+    const cluster: KubernetesDouble = await startKanikoDouble(executor ? { executor } : {});
     try {
       const { core, attach } = kubeClients(cluster);
       const destination = `${registry.host}/flavorstack/${name}:${tag}`;
       await core.createNamespacedPod({
-        namespace,
+        namespace: NAMESPACE,
         body: buildPod(name, {
           args: [
             "--dockerfile=Dockerfile",
@@ -41,21 +42,21 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
           ],
         }),
       });
-      await waitForPhase(core, namespace, name, ["Running"]);
+      await waitForPhase(core, NAMESPACE, name, ["Running"]);
       const stdin = stdinStream();
       const stdout = collector();
       const stderr = collector();
-      await attach.attach(namespace, name, "kaniko", stdout.stream, stderr.stream, stdin, false);
+      await attach.attach(NAMESPACE, name, "kaniko", stdout.stream, stderr.stream, stdin, false);
       stdin.end(context);
-      const pod = await waitForPhase(core, namespace, name, ["Succeeded", "Failed"], 60_000);
-      return { pod, log: cluster.logs(namespace, name) ?? "", stdout: stdout.text(), stderr: stderr.text() };
+      const pod = await waitForPhase(core, NAMESPACE, name, ["Succeeded", "Failed"], 60_000);
+      return { pod, log: cluster.logs(NAMESPACE, name) ?? "", stdout: stdout.text(), stderr: stderr.text() };
     } finally {
       await cluster.stop();
     }
   }
 
   it.each([
-    ["buildah when installed", simulatedKaniko, "e2e-default"],
+    ["startKanikoDouble's default executor (buildah when installed)", undefined, "e2e-default"],
     ["a one-layer image pushed over the registry API", createSimulatedKaniko({ buildah: "never" }), "e2e-oci"],
   ])(
     "builds from a gzip tar on attach stdin with %s and writes the digest as the termination message",

@@ -3,11 +3,11 @@ import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
-import type { ImageDestination } from "./image-repository.js";
+import type { ImageDestination } from "./image-destination.js";
 
-export const ociManifestType = "application/vnd.oci.image.manifest.v1+json";
-const ociConfigType = "application/vnd.oci.image.config.v1+json";
-const ociLayerType = "application/vnd.oci.image.layer.v1.tar+gzip";
+export const OCI_MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+const OCI_CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
+const OCI_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
 
 /** A one-layer OCI image held in memory. */
 export interface OciImage {
@@ -75,9 +75,9 @@ export async function buildContextImage(contextDir: string, labels: Record<strin
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: ociManifestType,
-      config: { mediaType: ociConfigType, digest: sha256(config), size: config.length },
-      layers: [{ mediaType: ociLayerType, digest: sha256(layer), size: layer.length }],
+      mediaType: OCI_MANIFEST_TYPE,
+      config: { mediaType: OCI_CONFIG_TYPE, digest: sha256(config), size: config.length },
+      layers: [{ mediaType: OCI_LAYER_TYPE, digest: sha256(layer), size: layer.length }],
     }),
   );
   return { layer, config, manifest, digest: sha256(manifest) };
@@ -122,7 +122,7 @@ export async function pushOciImage(
   const put = await check(
     await fetch(`${base}/manifests/${destination.tag}`, {
       method: "PUT",
-      headers: { "Content-Type": ociManifestType },
+      headers: { "Content-Type": OCI_MANIFEST_TYPE },
       body: image.manifest,
       ...(signal ? { signal } : {}),
     }),

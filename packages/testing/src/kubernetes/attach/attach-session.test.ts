@@ -2,8 +2,6 @@ import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { ExecutorContext, ExecutorResult } from "./kubernetes-double-options.js";
-import { type KubernetesDouble, startKubernetesDouble } from "./start-kubernetes-double.js";
 import {
   buildPod,
   collector,
@@ -11,9 +9,11 @@ import {
   socketClosed,
   stdinStream,
   waitForPhase,
-} from "./test-support/kube-clients.js";
+} from "../../test-support/kube-clients.js";
+import type { ExecutorContext, ExecutorResult } from "../kubelet/executor.js";
+import { type KubernetesDouble, startKubernetesDouble } from "../start-kubernetes-double.js";
 
-const namespace = "zenml-kaniko";
+const NAMESPACE = "default";
 
 /** Reads stdin to EOF, then reports what it got (on the log and in the termination message). */
 async function countingExecutor(context: ExecutorContext): Promise<ExecutorResult> {
@@ -39,12 +39,12 @@ describe("attach", () => {
   it("under v5 sends stdin, signals EOF with [255, 0] and delivers output and the status on the same socket", async () => {
     cluster = await startKubernetesDouble({ executor: countingExecutor });
     const { core, attach } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("v5-pod") });
-    await waitForPhase(core, namespace, "v5-pod", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("v5-pod") });
+    await waitForPhase(core, NAMESPACE, "v5-pod", ["Running"]);
     const stdin = stdinStream();
     const stdout = collector();
     const stderr = collector();
-    const ws = await attach.attach(namespace, "v5-pod", "kaniko", stdout.stream, stderr.stream, stdin, false);
+    const ws = await attach.attach(NAMESPACE, "v5-pod", "kaniko", stdout.stream, stderr.stream, stdin, false);
     expect(ws.protocol).toBe("v5.channel.k8s.io");
     stdin.write("hello ");
     stdin.end("world");
@@ -54,36 +54,36 @@ describe("attach", () => {
     expect(stdout.text()).toBe(`${expected}\n`);
     expect(stderr.text()).toBe("a warning\n");
     expect((await socketClosed(ws)).code).toBe(1000);
-    const pod = await waitForPhase(core, namespace, "v5-pod", ["Succeeded"]);
+    const pod = await waitForPhase(core, NAMESPACE, "v5-pod", ["Succeeded"]);
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated?.message).toBe(expected);
   });
 
   it("with v4 only (clusters before 1.30), the client closes the socket at EOF and the executor sees EOF", async () => {
     cluster = await startKubernetesDouble({ executor: countingExecutor, attachProtocols: ["v4.channel.k8s.io"] });
     const { core, attach } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("v4-pod") });
-    await waitForPhase(core, namespace, "v4-pod", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("v4-pod") });
+    await waitForPhase(core, NAMESPACE, "v4-pod", ["Running"]);
     const stdin = stdinStream();
-    const ws = await attach.attach(namespace, "v4-pod", "kaniko", collector().stream, collector().stream, stdin, false);
+    const ws = await attach.attach(NAMESPACE, "v4-pod", "kaniko", collector().stream, collector().stream, stdin, false);
     expect(ws.protocol).toBe("v4.channel.k8s.io");
     stdin.end("four");
     await socketClosed(ws);
-    const pod = await waitForPhase(core, namespace, "v4-pod", ["Succeeded"]);
+    const pod = await waitForPhase(core, NAMESPACE, "v4-pod", ["Succeeded"]);
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated?.message).toMatch(/^stdin EOF after 4 bytes/);
   });
 
   it("without stdinOnce, a client's EOF does not close the container's stdin", async () => {
     cluster = await startKubernetesDouble({ executor: countingExecutor });
     const { core, attach } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("no-once-pod", { stdinOnce: false }) });
-    await waitForPhase(core, namespace, "no-once-pod", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("no-once-pod", { stdinOnce: false }) });
+    await waitForPhase(core, NAMESPACE, "no-once-pod", ["Running"]);
     const stdin = stdinStream();
-    const ws = await attach.attach(namespace, "no-once-pod", "kaniko", collector().stream, null, stdin, false);
+    const ws = await attach.attach(NAMESPACE, "no-once-pod", "kaniko", collector().stream, null, stdin, false);
     stdin.end("data");
     await delay(100);
-    expect((await core.readNamespacedPod({ name: "no-once-pod", namespace })).status?.phase).toBe("Running");
+    expect((await core.readNamespacedPod({ name: "no-once-pod", namespace: NAMESPACE })).status?.phase).toBe("Running");
     ws.close();
-    await core.deleteNamespacedPod({ name: "no-once-pod", namespace, gracePeriodSeconds: 0 });
+    await core.deleteNamespacedPod({ name: "no-once-pod", namespace: NAMESPACE, gracePeriodSeconds: 0 });
   });
 
   it("applies backpressure: the client's bufferedAmount grows while the executor does not read", async () => {
@@ -102,10 +102,10 @@ describe("attach", () => {
       },
     });
     const { core, attach } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("slow-reader") });
-    await waitForPhase(core, namespace, "slow-reader", ["Running"]);
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("slow-reader") });
+    await waitForPhase(core, NAMESPACE, "slow-reader", ["Running"]);
     const stdin = stdinStream();
-    const ws = await attach.attach(namespace, "slow-reader", "kaniko", collector().stream, null, stdin, false);
+    const ws = await attach.attach(NAMESPACE, "slow-reader", "kaniko", collector().stream, null, stdin, false);
     const chunk = Buffer.alloc(256 * 1024, 7);
     const total = 64 * 1024 * 1024;
     for (let sent = 0; sent < total; sent += chunk.length) stdin.write(chunk);
@@ -116,20 +116,20 @@ describe("attach", () => {
     // ... and the server holds no more than its stdin high-water mark plus a frame or two.
     expect(executorStdin?.readableLength).toBeLessThanOrEqual(1024 * 1024);
     release();
-    const pod = await waitForPhase(core, namespace, "slow-reader", ["Succeeded"], 30_000);
+    const pod = await waitForPhase(core, NAMESPACE, "slow-reader", ["Succeeded"], 30_000);
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated?.message).toBe(String(total));
   }, 40_000);
 
   it("refuses an attach before the container runs with a 400 (client-node rejects with an ErrorEvent)", async () => {
     cluster = await startKubernetesDouble({ executor: countingExecutor, faults: { slowStart: { ms: 2000 } } });
     const { core, attach } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("early-attach") });
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("early-attach") });
     await cluster.waitForPod((pod) => pod.metadata.name === "early-attach" && pod.spec.nodeName !== undefined);
     const error = await attach
-      .attach(namespace, "early-attach", "kaniko", collector().stream, null, stdinStream(), false)
+      .attach(NAMESPACE, "early-attach", "kaniko", collector().stream, null, stdinStream(), false)
       .catch((caught: unknown) => caught);
     expect(String((error as { message?: string }).message)).toContain("Unexpected server response: 400");
-    const raw = await fetch(`${cluster.url}/api/v1/namespaces/${namespace}/pods/early-attach/attach?stdin=true`, {
+    const raw = await fetch(`${cluster.url}/api/v1/namespaces/${NAMESPACE}/pods/early-attach/attach?stdin=true`, {
       headers: {
         Connection: "Upgrade",
         Upgrade: "websocket",
@@ -151,9 +151,9 @@ describe("attach", () => {
       },
     });
     const { core } = kubeClients(cluster);
-    await core.createNamespacedPod({ namespace, body: buildPod("failing-pod") });
-    await waitForPhase(core, namespace, "failing-pod", ["Running"]);
-    const url = `${cluster.url.replace("http", "ws")}/api/v1/namespaces/${namespace}/pods/failing-pod/attach?container=kaniko&stdin=true&stdout=true&stderr=true&tty=false`;
+    await core.createNamespacedPod({ namespace: NAMESPACE, body: buildPod("failing-pod") });
+    await waitForPhase(core, NAMESPACE, "failing-pod", ["Running"]);
+    const url = `${cluster.url.replace("http", "ws")}/api/v1/namespaces/${NAMESPACE}/pods/failing-pod/attach?container=kaniko&stdin=true&stdout=true&stderr=true&tty=false`;
     const ws = new WebSocket(url, ["v5.channel.k8s.io", "v4.channel.k8s.io"]);
     const frames: Buffer[] = [];
     ws.on("message", (data: Buffer) => frames.push(data));
@@ -172,7 +172,7 @@ describe("attach", () => {
       reason: "NonZeroExitCode",
       details: { causes: [{ reason: "ExitCode", message: "3" }] },
     });
-    const pod = await waitForPhase(core, namespace, "failing-pod", ["Failed"]);
+    const pod = await waitForPhase(core, NAMESPACE, "failing-pod", ["Failed"]);
     expect(pod.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: "Error" });
   });
 });

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
-import type { PodFaults } from "./fault-plan.js";
-import type { ExecutorResult } from "./kubernetes-double-options.js";
+import type { PodFaults } from "../faults/fault-plan.js";
+import type { ExecutorResult } from "./executor.js";
 
 /** One line of a container log. */
 export interface LogEntry {
@@ -30,19 +30,20 @@ export class PodRuntime {
   result: ExecutorResult | undefined;
   /** Resolves when the executor has returned (or immediately when none ran). */
   executorDone: Promise<void> = Promise.resolve();
-  private stdinOpen: boolean;
-  private readonly logListeners = new Set<LogListener>();
-  private readonly terminationListeners = new Set<TerminationListener>();
+  /** The pod faults taken when the pod was created. */
+  readonly faults: PodFaults;
+  /** The container's stdin ends at the first attached client's EOF. */
+  readonly stdinOnce: boolean;
+  #stdinOpen: boolean;
+  readonly #logListeners = new Set<LogListener>();
+  readonly #terminationListeners = new Set<TerminationListener>();
 
-  constructor(
-    readonly faults: PodFaults,
-    readonly stdinOnce: boolean,
-    hasStdin: boolean,
-    highWaterMark: number,
-  ) {
-    this.stdin = new PassThrough({ highWaterMark });
-    this.stdinOpen = hasStdin;
-    if (!hasStdin) this.stdin.end();
+  constructor(options: { faults: PodFaults; stdin: boolean; stdinOnce: boolean; stdinHighWaterMark: number }) {
+    this.faults = options.faults;
+    this.stdinOnce = options.stdinOnce;
+    this.stdin = new PassThrough({ highWaterMark: options.stdinHighWaterMark });
+    this.#stdinOpen = options.stdin;
+    if (!options.stdin) this.stdin.end();
   }
 
   get terminated(): boolean {
@@ -50,19 +51,19 @@ export class PodRuntime {
   }
 
   get isStdinOpen(): boolean {
-    return this.stdinOpen;
+    return this.#stdinOpen;
   }
 
   log(line: string, stream: "stdout" | "stderr" = "stdout"): void {
     const text = line.endsWith("\n") ? line : `${line}\n`;
     const entry: LogEntry = { time: nanoTime(), stream, text };
     this.logEntries.push(entry);
-    for (const listener of this.logListeners) listener(entry);
+    for (const listener of this.#logListeners) listener(entry);
   }
 
   onLog(listener: LogListener): () => void {
-    this.logListeners.add(listener);
-    return () => this.logListeners.delete(listener);
+    this.#logListeners.add(listener);
+    return () => this.#logListeners.delete(listener);
   }
 
   onTerminated(listener: TerminationListener): () => void {
@@ -70,19 +71,19 @@ export class PodRuntime {
       listener(this.result);
       return () => {};
     }
-    this.terminationListeners.add(listener);
-    return () => this.terminationListeners.delete(listener);
+    this.#terminationListeners.add(listener);
+    return () => this.#terminationListeners.delete(listener);
   }
 
   /** Writes attach stdin; false when the executor's stdin is full (wait for {@link onStdinDrain}). */
   writeStdin(data: Buffer): boolean {
-    if (!this.stdinOpen || this.stdin.destroyed) return true;
+    if (!this.#stdinOpen || this.stdin.destroyed) return true;
     return this.stdin.write(data);
   }
 
   /** Calls back once the stdin buffer drains, or stdin closes. */
   onStdinDrain(callback: () => void): void {
-    if (!this.stdinOpen || this.stdin.destroyed) {
+    if (!this.#stdinOpen || this.stdin.destroyed) {
       callback();
       return;
     }
@@ -99,8 +100,8 @@ export class PodRuntime {
 
   /** Closes the container's stdin (an attached client's EOF under `stdinOnce`). */
   endStdin(): void {
-    if (!this.stdinOpen) return;
-    this.stdinOpen = false;
+    if (!this.#stdinOpen) return;
+    this.#stdinOpen = false;
     this.stdin.end();
   }
 
@@ -108,11 +109,11 @@ export class PodRuntime {
   terminate(result: ExecutorResult): void {
     if (this.result) return;
     this.result = result;
-    this.stdinOpen = false;
+    this.#stdinOpen = false;
     if (!this.stdin.writableEnded) this.stdin.end();
-    for (const listener of this.terminationListeners) listener(result);
-    this.terminationListeners.clear();
-    this.logListeners.clear();
+    for (const listener of this.#terminationListeners) listener(result);
+    this.#terminationListeners.clear();
+    this.#logListeners.clear();
   }
 
   /** Kills the container: aborts the executor and discards its stdin. */

@@ -1,0 +1,70 @@
+import type { ServerResponse } from "node:http";
+import type { PodRuntime } from "../kubelet/pod-runtime.js";
+import type { Pod } from "../kubernetes-types.js";
+import { requestedContainerName } from "./container-name.js";
+import { badRequest } from "./request-errors.js";
+import { queryFlag } from "./request-filter.js";
+
+/**
+ * Answers `GET .../pods/{name}/log` as the kubelet does: `container`, `follow`, `tailLines`, `timestamps`,
+ * `limitBytes` and `previous`; an empty 200 before the pod is scheduled, 400 while the container waits to start.
+ * Calls `onFollow` with the response when it stays open to follow the log.
+ */
+export function servePodLog(
+  res: ServerResponse,
+  url: URL,
+  pod: Pod,
+  runtime: PodRuntime | undefined,
+  onFollow: (res: ServerResponse) => void,
+): void {
+  const name = pod.metadata.name as string;
+  const containerName = requestedContainerName(pod, url.searchParams.get("container"));
+  if (!pod.spec.nodeName) {
+    res.writeHead(200, { "Content-Type": "text/plain" });
+    res.end();
+    return;
+  }
+  const status = pod.status.containerStatuses?.[0];
+  const previous = queryFlag(url, "previous");
+  if (previous && !status?.lastState.terminated) {
+    throw badRequest(`previous terminated container "${containerName}" in pod "${name}" not found`);
+  }
+  const waiting = status?.state.waiting?.reason;
+  if (!previous && (!runtime?.started || (waiting && !status?.lastState.terminated))) {
+    const pulling = waiting === "ErrImagePull" || waiting === "ImagePullBackOff";
+    const reason = pulling ? "trying and failing to pull image" : (waiting ?? "ContainerCreating");
+    throw badRequest(`container "${containerName}" in pod "${name}" is waiting to start: ${reason}`);
+  }
+  const timestamps = queryFlag(url, "timestamps");
+  const follow = queryFlag(url, "follow") && !previous;
+  const tailLines = url.searchParams.has("tailLines") ? Number(url.searchParams.get("tailLines")) : undefined;
+  let remaining = url.searchParams.has("limitBytes")
+    ? Number(url.searchParams.get("limitBytes"))
+    : Number.POSITIVE_INFINITY;
+  res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
+  const write = (time: string, text: string) => {
+    if (remaining <= 0 || res.writableEnded) return;
+    let line = timestamps ? `${time} ${text}` : text;
+    if (Buffer.byteLength(line) > remaining) line = Buffer.from(line).subarray(0, remaining).toString("utf8");
+    remaining -= Buffer.byteLength(line);
+    res.write(line);
+    if (remaining <= 0) res.end();
+  };
+  const entries = runtime?.logEntries ?? [];
+  const shown =
+    tailLines !== undefined && tailLines >= 0 ? entries.slice(Math.max(0, entries.length - tailLines)) : entries;
+  for (const entry of shown) write(entry.time, entry.text);
+  if (!follow || !runtime || runtime.terminated || res.writableEnded) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  onFollow(res);
+  const unsubscribeLog = runtime.onLog((entry) => write(entry.time, entry.text));
+  const unsubscribeEnd = runtime.onTerminated(() => {
+    if (!res.writableEnded) res.end();
+  });
+  res.on("close", () => {
+    unsubscribeLog();
+    unsubscribeEnd();
+  });
+}
