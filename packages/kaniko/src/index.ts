@@ -1,5 +1,3 @@
-export { ATTACH_HIGH_WATER, ATTACH_LOW_WATER, AttachError } from "./attach-stdin.js";
-export { type ClientNode, loadClientNode } from "./client-node.js";
 export { KanikoBuildError, type KanikoBuildErrorDetails } from "./kaniko-build-error.js";
 export {
   createKanikoImageBuilder,
@@ -41,6 +39,8 @@ export {
   LOCAL_ARTIFACT_STORE_MESSAGE,
   LOCAL_REGISTRY_MESSAGE,
 } from "./kaniko-stack-validator.js";
-export type { KubeConfigSource } from "./kube-config.js";
+export { ATTACH_HIGH_WATER, ATTACH_LOW_WATER, AttachError } from "./kube/attach-stdin.js";
+export { type ClientNode, loadClientNode } from "./kube/client-node.js";
+export type { KubeConfigSource } from "./kube/kube-config.js";
 export { FATAL_WAITING_REASONS, type PodProgress, podProgress } from "./pod-status.js";
 export { parseTerminationMessage, type TerminationMessageResult } from "./termination-message.js";

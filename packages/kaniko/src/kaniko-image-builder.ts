@@ -12,8 +12,6 @@ import {
   type StackValidator,
 } from "@flavorstack/core";
 import type { CoreV1Event, CoreV1EventList, V1Pod, V1PodList } from "@kubernetes/client-node";
-import { apiErrorInfo, describeApiError } from "./api-error.js";
-import { AttachError, type AttachedStdin, eventMessage, streamContextOverAttach } from "./attach-stdin.js";
 import { KanikoBuildError } from "./kaniko-build-error.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import {
@@ -25,12 +23,14 @@ import {
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
-import { createKubeApi, type KubeApi, namespacedPath } from "./kube-api.js";
-import { type KubeConfigSource, kubeConfigSecrets, loadKubeConfig } from "./kube-config.js";
-import type { KubeConfigLike } from "./lean-kube-config.js";
-import { LOG_TAIL_LINES, LogFollower } from "./log-follower.js";
+import { apiErrorInfo, describeApiError } from "./kube/api-error.js";
+import { AttachError, type AttachedStdin, eventMessage, streamContextOverAttach } from "./kube/attach-stdin.js";
+import { createKubeApi, type KubeApi, namespacedPath } from "./kube/kube-api.js";
+import { type KubeConfigSource, kubeConfigSecrets, loadKubeConfig } from "./kube/kube-config.js";
+import type { KubeConfigLike } from "./kube/lean-kube-config.js";
+import { LOG_TAIL_LINES, LogFollower } from "./kube/log-follower.js";
+import { PodGoneError, WatchRefusedError, watchPod } from "./kube/pod-watcher.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
-import { PodGoneError, WatchRefusedError, watchPod } from "./pod-watcher.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { parseTerminationMessage } from "./termination-message.js";

@@ -57,7 +57,7 @@ describe("KanikoIntegration", () => {
   });
 
   it("loads @kubernetes/client-node on first use (the mock above is live)", async () => {
-    const { loadClientNode } = await import("./client-node.js");
+    const { loadClientNode } = await import("./kube/client-node.js");
     await loadClientNode();
     expect(state.clientNodeLoaded).toBe(true);
   });

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createKubeApi, type KubeApi } from "../kube-api.js";
-import { LeanKubeConfig } from "../lean-kube-config.js";
+import { createKubeApi, type KubeApi } from "../kube/kube-api.js";
+import { LeanKubeConfig } from "../kube/lean-kube-config.js";
 
 export type FakeApiHandler = (url: URL, response: http.ServerResponse) => void;
 

@@ -1,7 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
+import { fakeApiServer } from "../test-support/fake-api-server.js";
 import { PodGoneError, watchPod } from "./pod-watcher.js";
-import { fakeApiServer } from "./test-support/fake-api-server.js";
 
 const pending = { metadata: { name: "p", resourceVersion: "1" }, status: { phase: "Pending" } };
 const succeeded = { metadata: { name: "p", resourceVersion: "3" }, status: { phase: "Succeeded" } };

@@ -2,7 +2,6 @@ import { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { apiErrorInfo } from "./api-error.js";
 import { type KubeApi, namespacedPath } from "./kube-api.js";
-import type { Redactor } from "./redact.js";
 
 export interface LogFollowerOptions {
   api: KubeApi;
@@ -11,7 +10,7 @@ export interface LogFollowerOptions {
   container: string;
   /** Each complete line, secrets redacted. */
   onLine?: ((line: string) => void) | undefined;
-  redact: Redactor;
+  redact: (text: string) => string;
   /** Lines kept for error messages. */
   tailLines?: number;
   /** Milliseconds between attempts while the container has not started. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createRedactor } from "../redact.js";
+import { fakeApiServer } from "../test-support/fake-api-server.js";
 import { LogFollower } from "./log-follower.js";
-import { createRedactor } from "./redact.js";
-import { fakeApiServer } from "./test-support/fake-api-server.js";
 
 let stopServer = () => {};
 afterEach(() => stopServer());
