@@ -1,3 +1,20 @@
+export {
+  BUILD_ID_LABEL,
+  buildKanikoPod,
+  COMPONENT_LABEL,
+  COMPONENT_VALUE,
+  generatePodName,
+  KANIKO_CONTAINER_NAME,
+  KANIKO_POD_SELECTOR,
+  type KanikoExecutorArgsInput,
+  type KanikoPodInput,
+  kanikoExecutorArgs,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  STDIN_CONTEXT,
+} from "./build/kaniko-pod-spec.js";
+export { FATAL_WAITING_REASONS, type PodProgress, podProgress } from "./build/pod-status.js";
+export { parseTerminationMessage, type TerminationMessageResult } from "./build/termination-message.js";
 export { KanikoBuildError, type KanikoBuildErrorDetails } from "./kaniko-build-error.js";
 export {
   createKanikoImageBuilder,
@@ -20,21 +37,6 @@ export {
 export { KanikoImageBuilderFlavor } from "./kaniko-image-builder-flavor.js";
 export { KanikoIntegration } from "./kaniko-integration.js";
 export {
-  BUILD_ID_LABEL,
-  buildKanikoPod,
-  COMPONENT_LABEL,
-  COMPONENT_VALUE,
-  generatePodName,
-  KANIKO_CONTAINER_NAME,
-  KANIKO_POD_SELECTOR,
-  type KanikoExecutorArgsInput,
-  type KanikoPodInput,
-  kanikoExecutorArgs,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  STDIN_CONTEXT,
-} from "./kaniko-pod-spec.js";
-export {
   createKanikoStackValidator,
   LOCAL_ARTIFACT_STORE_MESSAGE,
   LOCAL_REGISTRY_MESSAGE,
@@ -42,5 +44,3 @@ export {
 export { ATTACH_HIGH_WATER, ATTACH_LOW_WATER, AttachError } from "./kube/attach-stdin.js";
 export { type ClientNode, loadClientNode } from "./kube/client-node.js";
 export type { KubeConfigSource } from "./kube/kube-config.js";
-export { FATAL_WAITING_REASONS, type PodProgress, podProgress } from "./pod-status.js";
-export { parseTerminationMessage, type TerminationMessageResult } from "./termination-message.js";

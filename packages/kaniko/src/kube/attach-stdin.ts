@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
-import type { BuildContext, BuildProgress } from "@flavorstack/core";
+import { type BuildContext, type BuildProgress, FlavorstackError } from "@flavorstack/core";
 import type WebSocket from "ws";
 import { namespacedPath } from "./kube-api.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
@@ -64,13 +64,12 @@ export interface AttachedStdin {
 }
 
 /** The attach connection failed: refused, or dropped before the context was sent. */
-export class AttachError extends Error {
+export class AttachError extends FlavorstackError {
   /** False when the connection was never established (refused upgrade, unreachable server). */
   readonly connected: boolean;
 
   constructor(message: string, options: { cause?: unknown; connected: boolean }) {
     super(message, { cause: options.cause });
-    this.name = "AttachError";
     this.connected = options.connected;
   }
 }
