@@ -189,13 +189,3 @@ export function createKanikoImageBuilder(
 ): KanikoImageBuilder {
   return new KanikoImageBuilder(init, options);
 }
-
-/**
- * A factory with fixed options (a kubeconfig, a logger), e.g. registered in a
- * dependency-injection container in place of the default one.
- */
-export function kanikoImageBuilderFactory(
-  options: KanikoImageBuilderOptions,
-): (init: StackComponentInit<KanikoImageBuilderConfig>) => KanikoImageBuilder {
-  return (init) => new KanikoImageBuilder(init, options);
-}
