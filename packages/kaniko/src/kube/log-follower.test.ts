@@ -1,14 +1,20 @@
 import { once } from "node:events";
 import net, { type AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { type Executor, type KubernetesDouble, startKubernetesDouble } from "@flavorstack/testing";
+import type { Executor, KubernetesDouble, KubernetesDoubleFaults } from "@flavorstack/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedactor } from "../build/redact.js";
-import { createKubeApi, type KubeApi, namespacedPath } from "./kube-api.js";
-import { LeanKubeConfig } from "./lean-kube-config.js";
+import {
+  doubleApi,
+  heldExecutor,
+  TEST_NAMESPACE as NAMESPACE,
+  startDoubleWithPod,
+  TEST_CONTAINER,
+  TEST_POD,
+} from "../test-support/double-with-pod.js";
+import { type KubeApi, namespacedPath } from "./kube-api.js";
 import { LogFollower } from "./log-follower.js";
 
-const NAMESPACE = "ns";
 let cluster: KubernetesDouble | undefined;
 let cleanups: (() => void)[] = [];
 afterEach(async () => {
@@ -47,36 +53,21 @@ async function startRelay(target: string): Promise<{ url: string; cut: () => voi
   return { url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`, cut };
 }
 
-/** Logs `before`, waits for `release()`, logs `after`, exits 0. */
-function loggingExecutor(before: string[], after: string[]): { executor: Executor; release: () => void } {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const executor: Executor = async ({ log, signal }) => {
-    for (const line of before) log(line);
-    await Promise.race([released, new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
-    for (const line of after) log(line);
-    return { exitCode: 0 };
-  };
-  return { executor, release };
-}
-
-async function startWithPod(executor: Executor, faults = {}): Promise<KubernetesDouble> {
-  cluster = await startKubernetesDouble({ namespaces: [NAMESPACE], executor, faults });
-  await api(cluster.kubeconfig).request("POST", namespacedPath(NAMESPACE, "pods"), {
-    body: {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "p" },
-      spec: { restartPolicy: "Never", containers: [{ name: "kaniko", image: "busybox" }] },
-    },
-  });
+async function startWithPod(executor: Executor, faults: KubernetesDoubleFaults = {}): Promise<KubernetesDouble> {
+  cluster = (await startDoubleWithPod(executor, faults)).cluster;
   return cluster;
 }
 
-function api(kubeconfig: string): KubeApi {
-  return createKubeApi(LeanKubeConfig.fromString(kubeconfig));
+function follower(api: KubeApi, lines: string[]): LogFollower {
+  return new LogFollower({
+    api,
+    namespace: NAMESPACE,
+    podName: TEST_POD,
+    container: TEST_CONTAINER,
+    onLine: (line) => lines.push(line),
+    redact: createRedactor([]),
+    retryMs: 10,
+  });
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -88,42 +79,26 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 describe("LogFollower against the Kubernetes double", () => {
   it("re-follows a broken log without repeating lines", async () => {
-    const { executor, release } = loggingExecutor(["first", "second"], ["third"]);
+    const { executor, release } = heldExecutor(["first", "second"], ["third"]);
     const double = await startWithPod(executor);
     const relay = await startRelay(double.url);
     const lines: string[] = [];
-    const follower = new LogFollower({
-      api: api(double.kubeconfig.replaceAll(double.url, relay.url)),
-      namespace: NAMESPACE,
-      podName: "p",
-      container: "kaniko",
-      onLine: (line) => lines.push(line),
-      redact: createRedactor([]),
-      retryMs: 10,
-    });
-    follower.start();
+    const following = follower(doubleApi(double, relay.url), lines);
+    following.start();
     await until(() => lines.length === 2, "the first two lines");
     relay.cut();
     release();
-    await follower.finish(5000);
+    await following.finish(5000);
     expect(lines).toEqual(["first", "second", "third"]);
   });
 
   it("stops at a refusal that will not pass (403) instead of retrying", async () => {
-    const { executor, release } = loggingExecutor(["hello"], []);
+    const { executor, release } = heldExecutor(["hello"], []);
     cleanups.push(release);
     const double = await startWithPod(executor, { apiErrors: [{ verb: "log", status: 403, times: 1 }] });
-    await until(() => (double.logs(NAMESPACE, "p") ?? "").includes("hello"), "the executor's log");
+    await until(() => (double.logs(NAMESPACE, TEST_POD) ?? "").includes("hello"), "the executor's log");
     const lines: string[] = [];
-    const refused = new LogFollower({
-      api: api(double.kubeconfig),
-      namespace: NAMESPACE,
-      podName: "p",
-      container: "kaniko",
-      onLine: (line) => lines.push(line),
-      redact: createRedactor([]),
-      retryMs: 10,
-    });
+    const refused = follower(doubleApi(double), lines);
     refused.start();
     // Retrying would have asked again within 10 ms (retryMs) many times over, and got the log.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -131,9 +106,9 @@ describe("LogFollower against the Kubernetes double", () => {
     expect(lines).toEqual([]);
     // The one 403 was served to the follower: the next request gets the log.
     let text = "";
-    await api(double.kubeconfig).stream(
-      namespacedPath(NAMESPACE, "pods", "p", "log"),
-      { container: "kaniko" },
+    await doubleApi(double).stream(
+      namespacedPath(NAMESPACE, "pods", TEST_POD, "log"),
+      { container: TEST_CONTAINER },
       new Writable({
         write: (chunk, _encoding, callback) => {
           text += chunk;

@@ -1,42 +1,20 @@
-import { type Executor, type KubernetesDouble, startKubernetesDouble } from "@flavorstack/testing";
+import type { Executor, KubernetesDouble, KubernetesDoubleFaults } from "@flavorstack/testing";
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { createKubeApi, type KubeApi, namespacedPath } from "./kube-api.js";
-import { LeanKubeConfig } from "./lean-kube-config.js";
+import { heldExecutor, TEST_NAMESPACE as NAMESPACE, startDoubleWithPod } from "../test-support/double-with-pod.js";
+import { type KubeApi, namespacedPath } from "./kube-api.js";
 import { PodGoneError, watchPod } from "./pod-watcher.js";
 
-const NAMESPACE = "ns";
 let cluster: KubernetesDouble | undefined;
 afterEach(async () => {
   await cluster?.stop();
   cluster = undefined;
 });
 
-/** An executor that runs until `release()` is called (or the pod is deleted). */
-function heldExecutor(): { executor: Executor; release: () => void } {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const executor: Executor = async ({ signal }) => {
-    await Promise.race([released, new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
-    return { exitCode: 0 };
-  };
-  return { executor, release };
-}
-
-async function startWithPod(executor: Executor, faults = {}): Promise<KubeApi> {
-  cluster = await startKubernetesDouble({ namespaces: [NAMESPACE], executor, faults });
-  const api = createKubeApi(LeanKubeConfig.fromString(cluster.kubeconfig));
-  await api.request("POST", namespacedPath(NAMESPACE, "pods"), {
-    body: {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "p" },
-      spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox" }] },
-    },
-  });
-  return api;
+async function startWithPod(executor: Executor, faults: KubernetesDoubleFaults = {}): Promise<KubeApi> {
+  const started = await startDoubleWithPod(executor, faults);
+  cluster = started.cluster;
+  return started.api;
 }
 
 const succeeded = (pod: V1Pod) => (pod.status?.phase === "Succeeded" ? pod.status.phase : undefined);
