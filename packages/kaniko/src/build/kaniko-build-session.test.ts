@@ -61,7 +61,7 @@ async function openSession(
   double: KubernetesDoubleOptions,
   options: { config?: Partial<KanikoImageBuilderConfigInput>; build?: BuildOptions; logger?: Logger } = {},
 ): Promise<{ cluster: KubernetesDouble; session: KanikoBuildSession }> {
-  cluster = await startKubernetesDouble({ namespaces: [NAMESPACE], ...double });
+  cluster = await startKubernetesDouble({ namespaces: [NAMESPACE], executor: digestOfStdin, ...double });
   const kubeconfig = cluster.kubeconfig;
   const config = kanikoImageBuilderConfigSchema.parse({
     kubernetesContext: cluster.contextName,
