@@ -8,7 +8,7 @@ import { type Framer, wsFramer } from "./ws-framer.js";
 
 const V5 = "v5.channel.k8s.io";
 const MIB = 1024 * 1024;
-/** Payload sizes around each of the websocket length encodings (7 bit, 16 bit, 64 bit), up to the writer's 1 MIB frames. */
+/** Payload sizes around each of the websocket length encodings (7 bit, 16 bit, 64 bit), up to the writer's 1 MiB frames. */
 const SIZES = [1, 2, 125, 126, 127, 65_535, 65_536, 65_537, 300_000, MIB, MIB + 1];
 
 describe("wsFramer: frames written to the raw connection, read by a real ws server behind an HTTP upgrade", () => {
