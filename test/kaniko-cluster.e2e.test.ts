@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { BuildContext, defaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
-import { createKanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
+import { KanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -23,13 +23,13 @@ describe("kaniko image builder → real cluster → real registry", {
   meta: { skipReason: SKIP_REASON },
 }, () => {
   it("builds a tiny image, returns its digest and leaves no pod", async () => {
-    const { loadClientNode } = await import("@flavorstack/kaniko");
+    const { loadClientNode } = await import("@flavorstack/kaniko/internal");
     const k8s = await loadClientNode();
     const config = new k8s.KubeConfig();
     config.loadFromFile(kubeconfig as string);
     const context = process.env.FLAVORSTACK_E2E_CONTEXT ?? config.getCurrentContext();
     const extra = JSON.parse(process.env.FLAVORSTACK_E2E_KANIKO_CONFIG ?? "{}") as Record<string, unknown>;
-    const builder = createKanikoImageBuilder(
+    const builder = new KanikoImageBuilder(
       {
         id: "kaniko-real-cluster",
         name: "real-cluster",

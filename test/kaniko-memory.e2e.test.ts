@@ -19,11 +19,11 @@ const PEAK_RSS_LIMIT_BYTES = 128 * MiB;
 
 const CHILD = `
 const { BuildContext, defaultContainerRegistryFlavor, silentLogger } = await import("@flavorstack/core");
-const { createKanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
+const { KanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
 // What the process costs before any build: node, core and kaniko loaded.
 const beforeBuild = process.resourceUsage().maxRSS * 1024;
 const input = JSON.parse(process.env.KANIKO_CHILD_INPUT);
-const builder = createKanikoImageBuilder(
+const builder = new KanikoImageBuilder(
   { id: "child", name: "child", flavor: "kaniko", config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: input.context }) },
   { kubeconfigPath: input.kubeconfig, logger: silentLogger },
 );

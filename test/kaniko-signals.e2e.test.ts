@@ -15,9 +15,9 @@ const testDir = path.dirname(fileURLToPath(import.meta.url));
  */
 const CHILD = `
 const { BuildContext, consoleLogger, defaultContainerRegistryFlavor } = await import("@flavorstack/core");
-const { createKanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
+const { KanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
 const input = JSON.parse(process.env.KANIKO_CHILD_INPUT);
-const builder = createKanikoImageBuilder(
+const builder = new KanikoImageBuilder(
   { id: "child", name: "child", flavor: "kaniko", config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: input.context }) },
   { kubeconfigPath: input.kubeconfig, logger: consoleLogger },
 );

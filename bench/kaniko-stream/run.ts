@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { BuildContext, type ContainerRegistry, defaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
-import { createKanikoImageBuilder, type KanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
+import { KanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
 import { type ExecutorContext, type ExecutorResult, startKubernetesDouble } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE } from "@flavorstack/testing/kaniko";
 import { ensureContext } from "../context-archive/generate-context.js";
@@ -219,7 +219,7 @@ async function suite(
   try {
     const kubeconfigPath = path.join(scratch, `kubeconfig-${mode}`);
     writeFileSync(kubeconfigPath, cluster.kubeconfig);
-    const builder: KanikoImageBuilder = createKanikoImageBuilder(
+    const builder: KanikoImageBuilder = new KanikoImageBuilder(
       {
         id: "kaniko-stream-bench",
         name: "bench-builder",

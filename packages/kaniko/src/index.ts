@@ -1,46 +1,12 @@
-export { ATTACH_HIGH_WATER, ATTACH_LOW_WATER, AttachError } from "./attach-stdin.js";
-export { type ClientNode, loadClientNode } from "./client-node.js";
 export { KanikoBuildError, type KanikoBuildErrorDetails } from "./kaniko-build-error.js";
+export { KanikoImageBuilder, type KanikoImageBuilderOptions, type SweepOptions } from "./kaniko-image-builder.js";
 export {
-  createKanikoImageBuilder,
-  KANIKO_CONTEXT_DIR,
-  KanikoImageBuilder,
-  type KanikoImageBuilderOptions,
-  kanikoImageBuilderFactory,
-  type SweepOptions,
-} from "./kaniko-image-builder.js";
-export {
-  DEFAULT_ACTIVE_DEADLINE_SECONDS,
-  DEFAULT_KANIKO_EXECUTOR_IMAGE,
-  DEFAULT_KANIKO_NAMESPACE,
-  DEFAULT_POD_RUNNING_TIMEOUT,
-  KANIKO_CONFIG_ALIASES,
   type KanikoImageBuilderConfig,
   type KanikoImageBuilderConfigInput,
   kanikoImageBuilderConfigSchema,
 } from "./kaniko-image-builder-config.js";
 export { KanikoImageBuilderFlavor } from "./kaniko-image-builder-flavor.js";
 export { KanikoIntegration } from "./kaniko-integration.js";
-export {
-  BUILD_ID_LABEL,
-  buildKanikoPod,
-  COMPONENT_LABEL,
-  COMPONENT_VALUE,
-  generatePodName,
-  KANIKO_CONTAINER_NAME,
-  KANIKO_POD_SELECTOR,
-  type KanikoExecutorArgsInput,
-  type KanikoPodInput,
-  kanikoExecutorArgs,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  STDIN_CONTEXT,
-} from "./kaniko-pod-spec.js";
-export {
-  createKanikoStackValidator,
-  LOCAL_ARTIFACT_STORE_MESSAGE,
-  LOCAL_REGISTRY_MESSAGE,
-} from "./kaniko-stack-validator.js";
-export type { KubeConfigSource } from "./kube-config.js";
-export { FATAL_WAITING_REASONS, type PodProgress, podProgress } from "./pod-status.js";
-export { parseTerminationMessage, type TerminationMessageResult } from "./termination-message.js";
+// The types the builder's constructor options name.
+export type { KubeConfigSource } from "./kube/kube-config.js";
+export type { KubeConfigLike } from "./kube/lean-kube-config.js";

@@ -7,6 +7,8 @@ import { describeApiError } from "./api-error.js";
 import { createKubeApi, KubeApiError } from "./kube-api.js";
 import { LeanKubeConfig } from "./lean-kube-config.js";
 
+// A raw HTTP server rather than the Kubernetes double: these tests check the exact request line, headers and
+// body the client sends, and answers the double never gives (a server that never answers, a watch cut mid-line).
 describe("createKubeApi", () => {
   let server: http.Server;
   let api: ReturnType<typeof createKubeApi>;

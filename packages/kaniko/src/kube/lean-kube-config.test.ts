@@ -168,6 +168,23 @@ current-context: x
     }
   });
 
+  it("finds each client-node path it imports past the package's index (2.0.x has no exports map)", async () => {
+    // The authenticators and newClusters/newContexts/newUsers are not exported by client-node's index: these are
+    // the deep paths lean-kube-config.ts imports, checked here so a release that moves them fails this test.
+    const deep = {
+      "@kubernetes/client-node/dist/config_types.js": ["newClusters", "newContexts", "newUsers"],
+      "@kubernetes/client-node/dist/azure_auth.js": ["AzureAuth"],
+      "@kubernetes/client-node/dist/gcp_auth.js": ["GoogleCloudPlatformAuth"],
+      "@kubernetes/client-node/dist/exec_auth.js": ["ExecAuth"],
+      "@kubernetes/client-node/dist/file_auth.js": ["FileAuth"],
+      "@kubernetes/client-node/dist/oidc_auth.js": ["OpenIDConnectAuth"],
+    };
+    for (const [specifier, names] of Object.entries(deep)) {
+      const module = (await import(specifier)) as Record<string, unknown>;
+      for (const name of names) expect(typeof module[name], `${specifier} exports ${name}`).toBe("function");
+    }
+  });
+
   it("finds every client-node authenticator it imports by path, as client-node would choose", async () => {
     const authenticators = await loadAuthenticators();
     const users = [

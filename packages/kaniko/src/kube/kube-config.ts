@@ -4,6 +4,7 @@ import path from "node:path";
 import { ConfigError } from "@flavorstack/core";
 import { loadClientNode } from "./client-node.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
+import { SERVICE_ACCOUNT_DIR } from "./service-account.js";
 
 /**
  * A kubeconfig handed to the builder: client-node's `KubeConfig` (or anything
@@ -11,7 +12,6 @@ import type { KubeConfigLike } from "./lean-kube-config.js";
  */
 export type KubeConfigSource = KubeConfigLike | (() => KubeConfigLike | Promise<KubeConfigLike>);
 
-export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const SERVICE_ACCOUNT_TOKEN = path.join(SERVICE_ACCOUNT_DIR, "token");
 
 export interface LoadKubeConfigOptions {

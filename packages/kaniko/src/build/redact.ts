@@ -29,3 +29,28 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redactor 
   for (const secret of secrets) redact.add(secret);
   return redact;
 }
+
+/** Redacts secrets from an error's message and its causes' messages (API errors may echo spec values). */
+export function redactError(error: unknown, redact: Redactor): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const redacted = redact(current.message);
+    if (redacted !== current.message) {
+      try {
+        current.message = redacted;
+      } catch {
+        // a frozen error keeps its message
+      }
+    }
+    const body = (current as { body?: unknown }).body;
+    if (typeof body === "string") {
+      try {
+        (current as { body?: unknown }).body = redact(body);
+      } catch {
+        // read-only
+      }
+    }
+    current = current.cause;
+  }
+  return error;
+}

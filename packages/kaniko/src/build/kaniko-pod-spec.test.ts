@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kanikoImageBuilderConfigSchema } from "./kaniko-image-builder-config.js";
+import { kanikoImageBuilderConfigSchema } from "../kaniko-image-builder-config.js";
 import { buildKanikoPod, generatePodName, KANIKO_POD_SELECTOR, kanikoExecutorArgs } from "./kaniko-pod-spec.js";
 
 describe("generatePodName", () => {

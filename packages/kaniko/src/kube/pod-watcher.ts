@@ -1,3 +1,4 @@
+import { FlavorstackError } from "@flavorstack/core";
 import type { V1Pod } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
 import { type KubeApi, namespacedPath } from "./kube-api.js";
@@ -8,9 +9,8 @@ export interface WatchPodOptions<T> {
   name: string;
   /** A decision ends the wait; undefined keeps watching. May throw to fail the wait. */
   decide: (pod: V1Pod) => T | undefined;
-  /** Milliseconds before `onTimeout()` is thrown; no limit when absent. */
+  /** Milliseconds before a {@link PodWaitTimeoutError} is thrown; no limit when absent. */
   timeoutMs?: number | undefined;
-  onTimeout?: (lastPod: V1Pod | undefined) => Error;
   /** Ends the wait with the signal's reason. */
   signal: AbortSignal;
 }
@@ -55,10 +55,8 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
     }
     signal.addEventListener("abort", onAbort, { once: true });
     if (options.timeoutMs !== undefined) {
-      timer = setTimeout(
-        () => fail(options.onTimeout?.(lastPod) ?? new Error(`Timed out waiting for pod ${namespace}/${name}.`)),
-        options.timeoutMs,
-      );
+      const timeoutMs = options.timeoutMs;
+      timer = setTimeout(() => fail(new PodWaitTimeoutError(namespace, name, timeoutMs, lastPod)), timeoutMs);
     }
 
     const consider = (pod: V1Pod) => {
@@ -178,16 +176,24 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
 }
 
 /** The API server refused the watch itself (a 4xx other than 410 and 429: permissions, a bad request). */
-export class WatchRefusedError extends Error {
-  override readonly name = "WatchRefusedError";
-}
+export class WatchRefusedError extends FlavorstackError {}
 
 /** The pod was deleted (by someone else) while we waited for it. */
-export class PodGoneError extends Error {
+export class PodGoneError extends FlavorstackError {
   constructor(namespace: string, name: string) {
     super(
       `The build pod ${namespace}/${name} was deleted while the build was running (by another client, or by the cluster).`,
     );
-    this.name = "PodGoneError";
+  }
+}
+
+/** The pod did not reach the state waited for within the time limit. */
+export class PodWaitTimeoutError extends FlavorstackError {
+  /** The pod as last seen, if it was seen at all. */
+  readonly lastPod: V1Pod | undefined;
+
+  constructor(namespace: string, name: string, timeoutMs: number, lastPod: V1Pod | undefined) {
+    super(`Timed out after ${timeoutMs / 1000} s waiting for pod ${namespace}/${name}.`);
+    this.lastPod = lastPod;
   }
 }

@@ -2,7 +2,6 @@ import { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { apiErrorInfo } from "./api-error.js";
 import { type KubeApi, namespacedPath } from "./kube-api.js";
-import type { Redactor } from "./redact.js";
 
 export interface LogFollowerOptions {
   api: KubeApi;
@@ -11,7 +10,7 @@ export interface LogFollowerOptions {
   container: string;
   /** Each complete line, secrets redacted. */
   onLine?: ((line: string) => void) | undefined;
-  redact: Redactor;
+  redact: (text: string) => string;
   /** Lines kept for error messages. */
   tailLines?: number;
   /** Milliseconds between attempts while the container has not started. */
@@ -31,107 +30,107 @@ const MAX_RETRY_MS = 5000;
  * came while following.
  */
 export class LogFollower {
-  private readonly options: LogFollowerOptions;
-  private readonly tailSize: number;
-  private readonly lines: string[] = [];
-  private received = 0;
-  private stopped = false;
-  private controller: AbortController | undefined;
-  private ended: Promise<void> = Promise.resolve();
-  private endFollow: () => void = () => {};
-  private retryTimer: NodeJS.Timeout | undefined;
-  private wake: () => void = () => {};
+  readonly #options: LogFollowerOptions;
+  readonly #tailSize: number;
+  readonly #lines: string[] = [];
+  #received = 0;
+  #stopped = false;
+  #controller: AbortController | undefined;
+  #ended: Promise<void> = Promise.resolve();
+  #endFollow: () => void = () => {};
+  #retryTimer: NodeJS.Timeout | undefined;
+  #wake: () => void = () => {};
 
   constructor(options: LogFollowerOptions) {
-    this.options = options;
-    this.tailSize = options.tailLines ?? LOG_TAIL_LINES;
+    this.#options = options;
+    this.#tailSize = options.tailLines ?? LOG_TAIL_LINES;
   }
 
   /** Starts following in the background; never throws. */
   start(): void {
-    this.ended = new Promise<void>((resolve) => {
-      this.endFollow = resolve;
+    this.#ended = new Promise<void>((resolve) => {
+      this.#endFollow = resolve;
     });
-    void this.follow();
+    void this.#follow();
   }
 
   /** The last lines seen (secrets redacted). */
   tail(): string[] {
-    return [...this.lines];
+    return [...this.#lines];
   }
 
   /** Waits up to `timeoutMs` for the followed log to end, then makes sure something was read. */
   async finish(timeoutMs = 5000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    await Promise.race([this.#ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     this.stop();
-    if (this.received === 0) await this.fetchOnce();
+    if (this.#received === 0) await this.#fetchOnce();
   }
 
   /** Stops following (abort); idempotent. */
   stop(): void {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.wake();
-    this.controller?.abort();
-    this.endFollow();
+    this.#stopped = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#wake();
+    this.#controller?.abort();
+    this.#endFollow();
   }
 
-  private async follow(): Promise<void> {
+  async #follow(): Promise<void> {
     let failures = 0;
-    while (!this.stopped) {
-      this.controller = new AbortController();
+    while (!this.#stopped) {
+      this.#controller = new AbortController();
       try {
         // A stream that broke is followed again from the start: skip the lines already seen.
-        await this.read({ follow: true }, this.controller.signal, this.received);
-        this.endFollow();
+        await this.#read({ follow: true }, this.#controller.signal, this.#received);
+        this.#endFollow();
         return;
       } catch (error) {
-        if (this.stopped) return;
+        if (this.#stopped) return;
         const code = apiErrorInfo(error).code;
         // 400: the container has not started yet; 429, 5xx and network errors pass. Anything else
         // (403 without pods/log, 404 pod gone) will not: the build goes on without its log.
         const transient = code === undefined || code === 400 || code === 429 || code >= 500;
         if (!transient) {
-          this.endFollow();
+          this.#endFollow();
           return;
         }
         failures = code === 400 ? 0 : failures + 1;
-        const delay = Math.min(MAX_RETRY_MS, (this.options.retryMs ?? 500) * 2 ** failures);
+        const delay = Math.min(MAX_RETRY_MS, (this.#options.retryMs ?? 500) * 2 ** failures);
         await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.retryTimer = setTimeout(resolve, delay);
+          this.#wake = resolve;
+          this.#retryTimer = setTimeout(resolve, delay);
         });
       }
     }
   }
 
-  private async fetchOnce(): Promise<void> {
+  async #fetchOnce(): Promise<void> {
     try {
-      await this.read({ follow: false }, AbortSignal.timeout(5000));
+      await this.#read({ follow: false }, AbortSignal.timeout(5000));
     } catch {
       // best effort: the log tail only decorates messages
     }
   }
 
-  private read(query: { follow: boolean }, signal: AbortSignal, skipLines = 0): Promise<void> {
-    const { api, namespace, podName, container } = this.options;
+  #read(query: { follow: boolean }, signal: AbortSignal, skipLines = 0): Promise<void> {
+    const { api, namespace, podName, container } = this.#options;
     return api.stream(
       namespacedPath(namespace, "pods", podName, "log"),
       { container, ...query },
-      this.lineSink(skipLines),
+      this.#lineSink(skipLines),
       signal,
     );
   }
 
-  private lineSink(skipLines: number): Writable {
+  #lineSink(skipLines: number): Writable {
     const decoder = new StringDecoder("utf8");
     let partial = "";
     let skip = skipLines;
     const emit = (line: string) => {
       if (skip > 0) skip -= 1;
-      else this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+      else this.#emit(line.endsWith("\r") ? line.slice(0, -1) : line);
     };
     return new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
@@ -154,13 +153,13 @@ export class LogFollower {
     });
   }
 
-  private emit(raw: string): void {
-    const line = this.options.redact(raw);
-    this.received += 1;
-    this.lines.push(line);
-    if (this.lines.length > this.tailSize) this.lines.shift();
+  #emit(raw: string): void {
+    const line = this.#options.redact(raw);
+    this.#received += 1;
+    this.#lines.push(line);
+    if (this.#lines.length > this.#tailSize) this.#lines.shift();
     try {
-      this.options.onLine?.(line);
+      this.#options.onLine?.(line);
     } catch {
       // a throwing callback must not break the build
     }

@@ -8,7 +8,7 @@ import type { Cluster, Context, User } from "@kubernetes/client-node";
 import type { Authenticator } from "@kubernetes/client-node/dist/auth.js";
 import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
 import { load as parseYaml } from "js-yaml";
-import { SERVICE_ACCOUNT_DIR } from "./kube-config.js";
+import { SERVICE_ACCOUNT_DIR } from "./service-account.js";
 
 /**
  * What the builder needs of a kubeconfig: client-node's `KubeConfig`

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
+import type { KanikoImageBuilderConfig } from "../kaniko-image-builder-config.js";
 
 /** The executor's container name in every build pod. */
 export const KANIKO_CONTAINER_NAME = "kaniko";

@@ -3,6 +3,7 @@ import https from "node:https";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { FlavorstackError } from "@flavorstack/core";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 
 /** Per-request time limit of plain (non-streaming) calls. */
@@ -27,13 +28,12 @@ export function namespacedPath(namespace: string, ...segments: string[]): string
 }
 
 /** The API server answered with a non-2xx status; `body` is its (usually `Status`) response text. */
-export class KubeApiError extends Error {
+export class KubeApiError extends FlavorstackError {
   readonly code: number;
   readonly body: string;
 
   constructor(method: string, path: string, code: number, body: string) {
     super(`${method} ${path.split("?")[0]} answered HTTP ${code}`);
-    this.name = "KubeApiError";
     this.code = code;
     this.body = body;
   }

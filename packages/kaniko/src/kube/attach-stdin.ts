@@ -1,9 +1,10 @@
 import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
-import type { BuildContext, BuildProgress } from "@flavorstack/core";
+import { type BuildContext, type BuildProgress, FlavorstackError } from "@flavorstack/core";
 import type WebSocket from "ws";
 import { namespacedPath } from "./kube-api.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
+import { wsFramer } from "./ws-framer.js";
 
 /** Subprotocols offered, newest first (as client-node and kubectl do). */
 export const ATTACH_PROTOCOLS = [
@@ -64,13 +65,12 @@ export interface AttachedStdin {
 }
 
 /** The attach connection failed: refused, or dropped before the context was sent. */
-export class AttachError extends Error {
+export class AttachError extends FlavorstackError {
   /** False when the connection was never established (refused upgrade, unreachable server). */
   readonly connected: boolean;
 
   constructor(message: string, options: { cause?: unknown; connected: boolean }) {
     super(message, { cause: options.cause });
-    this.name = "AttachError";
     this.connected = options.connected;
   }
 }
@@ -331,28 +331,6 @@ async function openAttachSocket(
     socket.on("unexpected-response", onResponse);
     socket.once("error", (error) => settle(() => reject(error)));
   });
-}
-
-/** Masks `data` in place and returns the frame (header, payload) of one binary message. */
-type Framer = (data: Buffer) => Buffer[];
-
-/**
- * ws's own framing (`Sender.frame`: header, random mask from ws's pool,
- * masking with `bufferutil` when installed), told that `data` may be masked in
- * place. `undefined` if this ws does not have it (then `send()` is used).
- */
-function wsFramer(ws: unknown): Framer | undefined {
-  const sender = (ws as { Sender?: { frame?: unknown } }).Sender;
-  const frame = sender?.frame;
-  if (typeof frame !== "function") return undefined;
-  return (data) =>
-    (frame as (data: Buffer, options: object) => Buffer[]).call(sender, data, {
-      fin: true,
-      mask: true,
-      opcode: 2,
-      readOnly: false,
-      rsv1: false,
-    });
 }
 
 function readStatus(data: Buffer): string | undefined {

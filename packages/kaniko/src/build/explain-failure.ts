@@ -1,0 +1,208 @@
+import { BuildError, ConfigError, type ImageReference } from "@flavorstack/core";
+import { apiErrorInfo, describeApiError } from "../kube/api-error.js";
+import { AttachError, eventMessage } from "../kube/attach-stdin.js";
+import { PodGoneError, WatchRefusedError } from "../kube/pod-watcher.js";
+import type { PodProgress } from "./pod-status.js";
+import { parseTerminationMessage } from "./termination-message.js";
+
+/** Where a build runs: for messages and the `kubectl` commands they suggest. */
+export interface BuildSite {
+  /** The kubeconfig context. */
+  context: string;
+  namespace: string;
+  /** `namespace/pod` */
+  pod: string;
+}
+
+/** What went wrong with a build pod: becomes a `KanikoBuildError` with the pod's log tail and events. */
+export interface FailureReport {
+  summary: string;
+  exitCode?: number | undefined;
+  reason?: string | undefined;
+  cause?: unknown;
+  /** The container's termination message: on failure, the end of its log (FallbackToLogsOnError). */
+  terminationMessage?: string | undefined;
+}
+
+export type TerminatedPod = Extract<PodProgress, { kind: "terminated" }>;
+export type CannotStartPod = Extract<PodProgress, { kind: "cannot-start" }>;
+
+/** The error for a failed namespace read, or undefined when the build may go on (403: a namespace-scoped user). */
+export function explainNamespaceCheck(error: unknown, site: BuildSite, server: string | undefined): Error | undefined {
+  const { context, namespace } = site;
+  const { code } = apiErrorInfo(error);
+  if (code === 403) return undefined;
+  if (code === 404) {
+    return new ConfigError(
+      `The Kubernetes namespace '${namespace}' does not exist in context '${context}'. The Kaniko image builder never creates it: it must exist. Create it with \`kubectl --context ${context} create namespace ${namespace}\`, or set 'kubernetesNamespace' to an existing namespace.`,
+    );
+  }
+  if (code === 401) {
+    return new BuildError(
+      `The API server of context '${context}' refused the kubeconfig's credentials (HTTP 401). Refresh them (e.g. log in to your cloud again) and retry.`,
+      { cause: error },
+    );
+  }
+  return new BuildError(
+    `Cannot talk to the Kubernetes API server of context '${context}' (${server}): ${describeApiError(error)}. Check that the cluster is up and reachable from here.`,
+    { cause: error },
+  );
+}
+
+export function explainCreateFailure(error: unknown, site: BuildSite): BuildError {
+  const permissions =
+    apiErrorInfo(error).code === 403
+      ? ` The kubeconfig's user (context '${site.context}') needs create, get, watch and delete on pods, create on pods/attach and get on pods/log in namespace '${site.namespace}'.`
+      : "";
+  return new BuildError(`Creating the build pod ${site.pod} failed: ${describeApiError(error)}.${permissions}`, {
+    cause: error,
+  });
+}
+
+/** A wait that ended otherwise than by its time limit: the pod was deleted, or watching it failed. */
+export function explainWaitFailure(error: unknown, site: BuildSite): FailureReport {
+  if (error instanceof PodGoneError) {
+    return {
+      summary: `${error.message} Nothing was confirmed pushed; retry the build.`,
+      reason: "PodDeleted",
+      cause: error,
+    };
+  }
+  const code = apiErrorInfo(error).code;
+  const refused = code === 401 || code === 403 || error instanceof WatchRefusedError;
+  const hint = refused
+    ? ` The kubeconfig's user (context '${site.context}') needs get and watch on pods in namespace '${site.namespace}'.`
+    : " Check that the API server is reachable; retry the build.";
+  return {
+    summary: `Waiting for the build pod ${site.pod} failed: ${describeApiError(error)}.${hint}`,
+    reason: "WatchFailed",
+    cause: error,
+  };
+}
+
+export function explainNotRunning(site: BuildSite, podRunningTimeout: number, lastSeen: PodProgress | undefined) {
+  const where = lastSeen?.kind === "pending" ? `: ${lastSeen.summary}` : "";
+  return {
+    summary: `The build pod ${site.pod} was not running after ${podRunningTimeout} s (podRunningTimeout)${where}. Check the events below; raise podRunningTimeout if pulling the executor image is slow.`,
+    reason: "PodRunningTimeout",
+  } satisfies FailureReport;
+}
+
+export function explainCannotStart(site: BuildSite, pod: CannotStartPod, executorImage: string): FailureReport {
+  const message = pod.message ? ` (${pod.message})` : "";
+  return {
+    summary: `The build pod ${site.pod} cannot start: ${pod.reason}${message}. ${cannotStartHint(pod.reason, executorImage)}`,
+    reason: pod.reason,
+  };
+}
+
+export function explainUnfinished(site: BuildSite, activeDeadlineSeconds: number): FailureReport {
+  return {
+    summary: `The build pod ${site.pod} did not finish within activeDeadlineSeconds (${activeDeadlineSeconds} s) plus a margin.`,
+    reason: "Timeout",
+  };
+}
+
+/** The context stream failed and the pod's result (if any came) does not explain it. */
+export function explainStreamFailure(error: unknown, site: BuildSite): FailureReport {
+  let hint: string;
+  if (error instanceof AttachError && !error.connected) {
+    const code = apiErrorInfo(error.cause).code;
+    hint =
+      code === undefined || code === 401 || code === 403
+        ? ` The kubeconfig's user (context '${site.context}') needs create on pods/attach in namespace '${site.namespace}', and proxies between here and the API server must pass WebSocket upgrades.`
+        : "";
+  } else {
+    hint =
+      " The build did not get its whole context; retry, and check the network between here, the API server and the node if it recurs.";
+  }
+  return {
+    summary: `Streaming the build context to ${site.pod} failed: ${eventMessage(error)}.${hint}`,
+    reason: "ContextStreamFailed",
+    cause: error,
+  };
+}
+
+/**
+ * The pushed image, or why the build failed: success only with exit code 0
+ * and a termination message naming the requested repository with a digest.
+ */
+export function explainTermination(
+  pod: TerminatedPod,
+  destination: ImageReference,
+  site: BuildSite,
+  context: { activeDeadlineSeconds: number; streamError?: unknown },
+): { ok: true; image: ImageReference } | { ok: false; failure: FailureReport } {
+  const { exitCode, reason } = pod;
+  if (exitCode === 0) {
+    const parsed = parseTerminationMessage(pod.message, destination);
+    if (parsed.ok) return { ok: true, image: parsed.image };
+    return {
+      ok: false,
+      failure: {
+        summary: `The kaniko build of ${destination} in pod ${site.pod} cannot be confirmed: ${parsed.problem}.`,
+        exitCode,
+        reason: "BadTerminationMessage",
+      },
+    };
+  }
+  const streamNote = context.streamError
+    ? ` (the context stream also broke: ${eventMessage(context.streamError)})`
+    : "";
+  const hint = terminationHint(reason, context.activeDeadlineSeconds);
+  if (exitCode === undefined) {
+    const message = pod.message ? `: ${pod.message}` : "";
+    return {
+      ok: false,
+      failure: {
+        summary: `The build pod ${site.pod} ended (${pod.phase ?? "unknown phase"}${reason ? `, ${reason}` : ""}) before the executor ran${message}.${streamNote} ${hint}`,
+        reason,
+      },
+    };
+  }
+  const podMessage = pod.podMessage ? `: ${pod.podMessage}` : "";
+  return {
+    ok: false,
+    failure: {
+      summary: `The kaniko build of ${destination} failed in pod ${site.pod}: exit code ${exitCode}${reason ? ` (${reason})` : ""}${podMessage}.${streamNote} ${hint}`,
+      exitCode,
+      reason,
+      terminationMessage: pod.message,
+    },
+  };
+}
+
+export function explainFailedDelete(error: unknown, site: BuildSite, podName: string): string {
+  return `Could not delete the kaniko build pod ${site.pod}: ${describeApiError(error)}. Delete it with \`kubectl --context ${site.context} -n ${site.namespace} delete pod ${podName}\` (or the builder's sweep()).`;
+}
+
+function cannotStartHint(reason: string, executorImage: string): string {
+  switch (reason) {
+    case "ErrImagePull":
+    case "ImagePullBackOff":
+    case "ErrImageNeverPull":
+      return `The node cannot pull the executor image '${executorImage}': check the name and tag, and the registry credentials (imagePullSecrets of the service account).`;
+    case "InvalidImageName":
+      return `The executor image '${executorImage}' is not a valid image name: fix 'executorImage'.`;
+    case "CreateContainerConfigError":
+    case "CreateContainerError":
+      return "The container cannot be created from its spec: check the secrets and config maps that env, envFrom and volumes refer to exist in the namespace.";
+    case "Unschedulable":
+      return "No node can run the pod: check node capacity, taints and the volumes it asks for.";
+    default:
+      return "See the events below.";
+  }
+}
+
+function terminationHint(reason: string | undefined, activeDeadlineSeconds: number): string {
+  switch (reason) {
+    case "OOMKilled":
+      return "The executor ran out of memory: give the namespace's pods a higher memory limit (e.g. with a LimitRange) or make the build lighter.";
+    case "DeadlineExceeded":
+      return `The pod ran longer than activeDeadlineSeconds (${activeDeadlineSeconds} s): raise it if builds take longer.`;
+    case "Evicted":
+      return "The node evicted the pod (resource pressure): retry, or give the pod more room.";
+    default:
+      return "See the executor's last log lines below (when they could be read).";
+  }
+}

@@ -1,0 +1,50 @@
+import {
+  type Executor,
+  type KubernetesDouble,
+  type KubernetesDoubleFaults,
+  startKubernetesDouble,
+} from "@flavorstack/testing";
+import { createKubeApi, type KubeApi, namespacedPath } from "../kube/kube-api.js";
+import { LeanKubeConfig } from "../kube/lean-kube-config.js";
+
+export const TEST_NAMESPACE = "ns";
+export const TEST_POD = "p";
+export const TEST_CONTAINER = "kaniko";
+
+/** An executor that logs `before`, runs until `release()` (or the pod's end), then logs `after` and exits 0. */
+export function heldExecutor(before: string[] = [], after: string[] = []): { executor: Executor; release: () => void } {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const executor: Executor = async ({ log, signal }) => {
+    for (const line of before) log(line);
+    await Promise.race([released, new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
+    for (const line of after) log(line);
+    return { exitCode: 0 };
+  };
+  return { executor, release };
+}
+
+/** A client of the double with the kubeconfig it serves (or that kubeconfig with its server replaced). */
+export function doubleApi(cluster: KubernetesDouble, server = cluster.url): KubeApi {
+  return createKubeApi(LeanKubeConfig.fromString(cluster.kubeconfig.replaceAll(cluster.url, server)));
+}
+
+/** Starts the Kubernetes double with namespace `ns` and creates pod `p` (container `kaniko`) run by `executor`. */
+export async function startDoubleWithPod(
+  executor: Executor,
+  faults: KubernetesDoubleFaults = {},
+): Promise<{ cluster: KubernetesDouble; api: KubeApi }> {
+  const cluster = await startKubernetesDouble({ namespaces: [TEST_NAMESPACE], executor, faults });
+  const api = doubleApi(cluster);
+  await api.request("POST", namespacedPath(TEST_NAMESPACE, "pods"), {
+    body: {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: TEST_POD },
+      spec: { restartPolicy: "Never", containers: [{ name: TEST_CONTAINER, image: "busybox" }] },
+    },
+  });
+  return { cluster, api };
+}
