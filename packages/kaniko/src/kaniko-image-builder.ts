@@ -2,7 +2,6 @@ import {
   type BuildContext,
   BuildError,
   type BuildOptions,
-  ConfigError,
   type ContainerRegistry,
   consoleLogger,
   ImageBuilder,
@@ -11,16 +10,10 @@ import {
   type StackComponentInit,
   type StackValidator,
 } from "@flavorstack/core";
-import type { V1Pod, V1PodList } from "@kubernetes/client-node";
-import { deletePod } from "./build/delete-pod.js";
-import { KanikoBuildSession } from "./build/kaniko-build-session.js";
-import { KANIKO_POD_SELECTOR, STDIN_CONTEXT } from "./build/kaniko-pod-spec.js";
+import { STDIN_CONTEXT } from "./build/kaniko-pod-spec.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
-import { describeApiError } from "./kube/api-error.js";
-import { eventMessage } from "./kube/attach-stdin.js";
-import { createKubeApi, namespacedPath } from "./kube/kube-api.js";
-import { type KubeConfigSource, loadKubeConfig } from "./kube/kube-config.js";
+import type { KubeConfigSource } from "./kube/kube-config.js";
 import type { KubeConfigLike } from "./kube/lean-kube-config.js";
 
 /** Where uploaded contexts go under the artifact store's root (ZenML's folder). */
@@ -47,9 +40,10 @@ export interface SweepOptions {
 
 /**
  * Builds images in a Kubernetes pod running the kaniko executor, talking to
- * the API server directly with the kubeconfig's credentials (see
- * `kube/lean-kube-config.ts`; loaded on the first build, never when flavors
- * are listed). The context is streamed over the pod's stdin or read by
+ * the API server directly with the kubeconfig's credentials. The build
+ * session and the Kubernetes client layer (`build/`, `kube/`) are imported on
+ * the first build or sweep, so importing the package to list flavors or
+ * validate a config loads only the config schema and this class. The context is streamed over the pod's stdin or read by
  * kaniko from the artifact store; the pod is deleted on every path.
  */
 export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
@@ -81,6 +75,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       );
     }
     const destination = await this.checkBuildRequest(imageName, buildContext, options, containerRegistry);
+    const { KanikoBuildSession } = await import("./build/kaniko-build-session.js");
     const session = new KanikoBuildSession({
       config: this.config,
       destination,
@@ -110,44 +105,17 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
    * names deleted.
    */
   async sweep(options: SweepOptions): Promise<string[]> {
-    if (!Number.isFinite(options.olderThanSeconds) || options.olderThanSeconds < 0) {
-      throw new ConfigError(
-        `sweep({ olderThanSeconds }) needs a number of seconds ≥ 0, got ${String(options.olderThanSeconds)}. Note that pods younger than a running build's activeDeadlineSeconds (${this.config.activeDeadlineSeconds} s) may still be building.`,
-      );
-    }
-    const api = createKubeApi(await this.#kubeConfig());
-    const namespace = this.config.kubernetesNamespace;
-    const logger = this.#options.logger ?? consoleLogger;
-    let pods: V1Pod[];
-    try {
-      pods = (
-        await api.request<V1PodList>("GET", namespacedPath(namespace, "pods"), {
-          query: { labelSelector: KANIKO_POD_SELECTOR },
-        })
-      ).items;
-    } catch (error) {
-      throw new BuildError(
-        `Listing the kaniko build pods in namespace '${namespace}' failed: ${describeApiError(error)}.`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const cutoff = Date.now() - options.olderThanSeconds * 1000;
-    const old = pods.filter((pod) => {
-      const created = pod.metadata?.creationTimestamp;
-      return created !== undefined && new Date(created).getTime() <= cutoff && pod.metadata?.name;
+    const { sweepPods } = await import("./build/sweep-pods.js");
+    return sweepPods({
+      olderThanSeconds: options.olderThanSeconds,
+      config: this.config,
+      loadKubeConfig: () => this.#kubeConfig(),
+      logger: this.#options.logger ?? consoleLogger,
     });
-    const deleted: string[] = [];
-    for (const pod of old) {
-      const name = pod.metadata?.name as string;
-      if (await deletePod({ api, context: this.config.kubernetesContext, namespace, name, logger })) deleted.push(name);
-    }
-    if (deleted.length > 0) logger.info(`Deleted ${deleted.length} leftover kaniko build pod(s) in '${namespace}'.`);
-    return deleted;
   }
 
   async #kubeConfig(): Promise<KubeConfigLike> {
+    const { loadKubeConfig } = await import("./kube/kube-config.js");
     return loadKubeConfig({
       source: this.#options.kubeConfig,
       kubeconfigPath: this.#options.kubeconfigPath,
@@ -174,6 +142,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       const uploaded = await this.uploadBuildContext(buildContext, KANIKO_CONTEXT_DIR, store, logger);
       return uploaded.uri;
     } catch (error) {
+      const { eventMessage } = await import("./kube/attach-stdin.js");
       throw new BuildError(
         `Uploading the Kaniko build context to the artifact store failed: ${eventMessage(error)}. Make sure you may write to the artifact store, or stream the context over stdin instead: \`flavorstack image-builder update ${this.name} --store-context-in-artifact-store=false\`.`,
         { cause: error },

@@ -1,10 +1,11 @@
-import http, { type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import https from "node:https";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FlavorstackError } from "@flavorstack/core";
 import type { KubeConfigLike } from "./lean-kube-config.js";
+import { http } from "./node-http.js";
 
 /** Per-request time limit of plain (non-streaming) calls. */
 export const KUBE_REQUEST_TIMEOUT_MS = 30_000;

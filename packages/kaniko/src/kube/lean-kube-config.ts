@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import http, { type OutgoingHttpHeaders } from "node:http";
+import type { Agent, OutgoingHttpHeaders } from "node:http";
 import https from "node:https";
 import net from "node:net";
 import path from "node:path";
@@ -8,6 +8,7 @@ import type { Cluster, Context, User } from "@kubernetes/client-node";
 import type { Authenticator } from "@kubernetes/client-node/dist/auth.js";
 import { newClusters, newContexts, newUsers } from "@kubernetes/client-node/dist/config_types.js";
 import { load as parseYaml } from "js-yaml";
+import { http } from "./node-http.js";
 import { SERVICE_ACCOUNT_DIR } from "./service-account.js";
 
 /**
@@ -41,7 +42,7 @@ export class LeanKubeConfig implements KubeConfigLike {
   #contexts: Context[] = [];
   #currentContext = "";
   #authenticators: Promise<Authenticator[]> | undefined;
-  readonly #agents = new Map<string, http.Agent>();
+  readonly #agents = new Map<string, Agent>();
 
   static fromFiles(files: readonly string[]): LeanKubeConfig {
     const config = new LeanKubeConfig();
@@ -165,7 +166,7 @@ export class LeanKubeConfig implements KubeConfigLike {
    * (client-node makes a new agent per call). Idle sockets do not keep the
    * process alive (Node unrefs them).
    */
-  #agentFor(cluster: Cluster, options: https.RequestOptions): http.Agent {
+  #agentFor(cluster: Cluster, options: https.RequestOptions): Agent {
     const fingerprint = createHash("sha256");
     for (const part of [cluster.server, cluster.skipTLSVerify, options.servername, options.rejectUnauthorized]) {
       fingerprint.update(`${String(part)}\0`);
@@ -223,7 +224,7 @@ export async function loadAuthenticators(): Promise<Authenticator[]> {
 }
 
 /** client-node's rule: plain HTTP only with insecure-skip-tls-verify (local test clusters). */
-function createAgent(cluster: Cluster, options: https.RequestOptions): http.Agent {
+function createAgent(cluster: Cluster, options: https.RequestOptions): Agent {
   const agentOptions: https.AgentOptions = {
     ca: options.ca,
     cert: options.cert,
