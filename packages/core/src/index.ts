@@ -1,8 +1,8 @@
-export type { ArtifactStoreOpenMode, ArtifactStoreStat } from "./artifact-store.js";
-export { ArtifactStore } from "./artifact-store.js";
-export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context.js";
-export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
-export { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
+export type { ArtifactStoreOpenMode, ArtifactStoreStat } from "./artifact-stores/artifact-store.js";
+export { ArtifactStore } from "./artifact-stores/artifact-store.js";
+export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context/build-context.js";
+export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context/build-context.js";
+export { builtinFlavors, builtinIntegration } from "./registry/builtin-integration.js";
 export {
   ContainerRegistry,
   type ContainerRegistryConfig,
@@ -11,7 +11,7 @@ export {
   isLocalRegistryHost,
   parseRegistryUri,
   type RegistryLocation,
-} from "./container-registry.js";
+} from "./container-registries/container-registry.js";
 export {
   awsContainerRegistryFlavor,
   azureContainerRegistryFlavor,
@@ -20,7 +20,7 @@ export {
   dockerHubContainerRegistryFlavor,
   gcpContainerRegistryFlavor,
   githubContainerRegistryFlavor,
-} from "./container-registry-flavors.js";
+} from "./container-registries/container-registry-flavors.js";
 export {
   createFlavorstackContainer,
   createToken,
@@ -30,7 +30,7 @@ export {
   LoggerToken,
   resolve,
   type Token,
-} from "./dependency-injection.js";
+} from "./registry/dependency-injection.js";
 export {
   ArtifactStoreError,
   BuildContextError,
@@ -49,33 +49,33 @@ export {
   describeIssues,
   type Flavor,
   type FlavorDefinition,
-} from "./flavor.js";
-export { FlavorRegistry } from "./flavor-registry.js";
+} from "./stack/flavor.js";
+export { FlavorRegistry } from "./registry/flavor-registry.js";
 export {
   type BuildOptions,
   type BuildProgress,
   ImageBuilder,
   type UploadedBuildContext,
-} from "./image-builder.js";
-export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-reference.js";
-export { defineIntegration, type Integration, type IntegrationDefinition } from "./integration.js";
-export { INTEGRATION_MANIFEST_FIELD, IntegrationRegistry } from "./integration-registry.js";
-export { LocalArtifactStore } from "./local-artifact-store.js";
-export { localArtifactStoreFlavor } from "./local-artifact-store-flavor.js";
-export { type ContainerEngineName, detectEngine } from "./local-image-builder/engine.js";
-export { LocalImageBuilder } from "./local-image-builder/local-image-builder.js";
+} from "./image-builders/image-builder.js";
+export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-builders/image-reference.js";
+export { defineIntegration, type Integration, type IntegrationDefinition } from "./registry/integration.js";
+export { INTEGRATION_MANIFEST_FIELD, IntegrationRegistry } from "./registry/integration-registry.js";
+export { LocalArtifactStore } from "./artifact-stores/local/local-artifact-store.js";
+export { localArtifactStoreFlavor } from "./artifact-stores/local/local-artifact-store-flavor.js";
+export { type ContainerEngineName, detectEngine } from "./image-builders/local/engine.js";
+export { LocalImageBuilder } from "./image-builders/local/local-image-builder.js";
 export {
   type LocalImageBuilderConfig,
   localImageBuilderConfigSchema,
-} from "./local-image-builder/local-image-builder-config.js";
-export { localImageBuilderFlavor } from "./local-image-builder/local-image-builder-flavor.js";
+} from "./image-builders/local/local-image-builder-config.js";
+export { localImageBuilderFlavor } from "./image-builders/local/local-image-builder-flavor.js";
 export { consoleLogger, type Logger, silentLogger } from "./logger.js";
-export { createStack, SKIP_STACK_VALIDATION_ENV, Stack, type StackComponentOf, type StackInit } from "./stack.js";
-export { type AnyStackComponent, StackComponent, type StackComponentInit } from "./stack-component.js";
-export { isStackComponentType, STACK_COMPONENT_TYPES, type StackComponentType } from "./stack-component-type.js";
+export { createStack, SKIP_STACK_VALIDATION_ENV, Stack, type StackComponentOf, type StackInit } from "./stack/stack.js";
+export { type AnyStackComponent, StackComponent, type StackComponentInit } from "./stack/stack-component.js";
+export { isStackComponentType, STACK_COMPONENT_TYPES, type StackComponentType } from "./stack/stack-component-type.js";
 export {
   createStackValidator,
   type StackValidationResult,
   type StackValidator,
   type StackValidatorOptions,
-} from "./stack-validator.js";
+} from "./stack/stack-validator.js";
