@@ -7,9 +7,9 @@ import { Readable, Writable } from "node:stream";
 import zlib from "node:zlib";
 import tar from "tar-stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BuildContext, type BuildContextOptions, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
 import { BuildContextError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { BuildContext, type BuildContextOptions, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
 
 interface TarEntry {
   name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cleanPath, DockerIgnore, parseDockerignore } from "./docker-ignore.js";
 import { BuildContextError } from "../errors.js";
+import { cleanPath, DockerIgnore, parseDockerignore } from "./docker-ignore.js";
 
 const ignores = (patterns: string[], path: string): boolean => new DockerIgnore(patterns).ignores(path);
 

@@ -119,7 +119,7 @@ export class DockerIgnore {
   readonly patterns: readonly DockerIgnorePattern[];
   /** True when at least one pattern is a `!` exception. */
   readonly hasExceptions: boolean;
-  private readonly compiled: readonly CompiledPattern[];
+  readonly #compiled: readonly CompiledPattern[];
 
   /**
    * @param patterns patterns as {@link parseDockerignore} returns them.
@@ -143,7 +143,7 @@ export class DockerIgnore {
       }
       compiled.push(compilePattern(pattern, exception));
     }
-    this.compiled = compiled;
+    this.#compiled = compiled;
     this.patterns = compiled.map(({ pattern, exception }) => ({
       pattern,
       exception,
@@ -167,13 +167,13 @@ export class DockerIgnore {
   matchesUsingParentResults(path: string, parent?: DockerIgnoreMatchInfo): DockerIgnoreMatch {
     const parentMatched = parent?.parentMatched ?? [];
     const known = parentMatched.length !== 0;
-    if (known && parentMatched.length !== this.compiled.length) {
+    if (known && parentMatched.length !== this.#compiled.length) {
       throw new BuildContextError("DockerIgnore: match info from another matcher.");
     }
-    const info: boolean[] = new Array<boolean>(this.compiled.length).fill(false);
+    const info: boolean[] = new Array<boolean>(this.#compiled.length).fill(false);
     let matched = false;
-    for (let i = 0; i < this.compiled.length; i++) {
-      const pattern = this.compiled[i] as CompiledPattern;
+    for (let i = 0; i < this.#compiled.length; i++) {
+      const pattern = this.#compiled[i] as CompiledPattern;
       let match = known ? parentMatched[i] === true : false;
       if (!match) {
         // Skip a pattern that cannot change the result.
@@ -221,7 +221,7 @@ export class DockerIgnore {
    */
   mayIncludeInside(dir: string): boolean {
     const dirSlash = `${dir}/`;
-    for (const pattern of this.compiled) {
+    for (const pattern of this.#compiled) {
       if (!pattern.exception) continue;
       const literal = pattern.literalPrefix;
       if (literal.startsWith(dirSlash) || dirSlash.startsWith(literal)) return true;

@@ -64,113 +64,113 @@ function defaultConcurrency(): number {
 export class ParallelGzip {
   /** write() copies its input: the caller may reuse a chunk once write() returns. */
   readonly copies = true;
-  private readonly level: number;
-  private readonly blockSize: number;
-  private readonly concurrency: number;
-  private readonly chunkSize: number;
-  private readonly free: Buffer[] = [];
-  private readonly done = new Map<number, { chunks: Buffer[]; output: Buffer | undefined }>();
+  readonly #level: number;
+  readonly #blockSize: number;
+  readonly #concurrency: number;
+  readonly #chunkSize: number;
+  readonly #free: Buffer[] = [];
+  readonly #done = new Map<number, { chunks: Buffer[]; output: Buffer | undefined }>();
   /** Recycled deflate output buffers (returned once the output flushed them). */
-  private readonly outputs: Buffer[] = [];
-  private readonly waiters: Array<{
+  readonly #outputs: Buffer[] = [];
+  readonly #waiters: Array<{
     resolve: () => void;
     reject: (error: unknown) => void;
   }> = [];
-  private block: Buffer;
-  private fill = 0;
-  private nextId = 0;
-  private nextOut = 0;
-  private pending = 0;
-  private crc = 0;
-  private size = 0;
-  private dictionary: Buffer | undefined;
-  private error: unknown;
-  private ended = false;
+  #block: Buffer;
+  #fill = 0;
+  #nextId = 0;
+  #nextOut = 0;
+  #pending = 0;
+  #crc = 0;
+  #size = 0;
+  #dictionary: Buffer | undefined;
+  #error: unknown;
+  #ended = false;
 
-  constructor(
-    private readonly output: GzipOutput,
-    options: ParallelGzipOptions = {},
-  ) {
+  readonly #output: GzipOutput;
+
+  constructor(output: GzipOutput, options: ParallelGzipOptions = {}) {
+    this.#output = output;
     const level = options.level ?? 1;
     if (!Number.isInteger(level) || level < 0 || level > 9) {
       throw new BuildContextError(`Invalid gzip level ${level}: use an integer from 0 (none) to 9 (best).`);
     }
-    this.level = level;
-    this.blockSize = Math.max(WINDOW, options.blockSize ?? DEFAULT_BLOCK_SIZE);
-    this.concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
+    this.#level = level;
+    this.#blockSize = Math.max(WINDOW, options.blockSize ?? DEFAULT_BLOCK_SIZE);
+    this.#concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
     // room for the whole deflated block (deflateBound plus the flush marker)
-    this.chunkSize = this.blockSize + (this.blockSize >> 10) + 1024;
-    this.block = Buffer.allocUnsafe(this.blockSize);
+    this.#chunkSize = this.#blockSize + (this.#blockSize >> 10) + 1024;
+    this.#block = Buffer.allocUnsafe(this.#blockSize);
     const xfl = level === 9 ? 2 : level <= 1 ? 4 : 0;
     output.write(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, GZIP_OS_UNIX]));
   }
 
   /** Whether more input is welcome now. */
   get ready(): boolean {
-    return this.error === undefined && this.pending < this.concurrency && !this.output.blocked;
+    return this.#error === undefined && this.#pending < this.#concurrency && !this.#output.blocked;
   }
 
   /** Resolves when {@link ready}; rejects once compression or output failed. */
   whenReady(): Promise<void> {
-    if (this.error !== undefined) return Promise.reject(this.error);
+    if (this.#error !== undefined) return Promise.reject(this.#error);
     if (this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      if (this.output.blocked) this.watchOutput();
+      this.#waiters.push({ resolve, reject });
+      if (this.#output.blocked) this.#watchOutput();
     });
   }
 
   /** Adds input (copied; the caller may reuse `chunk`). Never blocks. */
   write(chunk: Uint8Array): void {
-    if (this.ended) throw new Error("ParallelGzip: write after end");
+    if (this.#ended) throw new Error("ParallelGzip: write after end");
     let offset = 0;
     while (offset < chunk.length) {
-      const n = Math.min(this.blockSize - this.fill, chunk.length - offset);
-      this.block.set(n === chunk.length ? chunk : chunk.subarray(offset, offset + n), this.fill);
-      this.fill += n;
+      const n = Math.min(this.#blockSize - this.#fill, chunk.length - offset);
+      this.#block.set(n === chunk.length ? chunk : chunk.subarray(offset, offset + n), this.#fill);
+      this.#fill += n;
       offset += n;
-      if (this.fill === this.blockSize) this.submit(false);
+      if (this.#fill === this.#blockSize) this.#submit(false);
     }
   }
 
   /** Compresses what is left and writes the trailer; resolves when all is written. */
   async end(): Promise<void> {
-    if (this.ended) throw new Error("ParallelGzip: end called twice");
-    this.submit(true);
-    this.ended = true;
-    while (this.pending > 0) {
-      if (this.error !== undefined) throw this.error;
-      await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.#ended) throw new Error("ParallelGzip: end called twice");
+    this.#submit(true);
+    this.#ended = true;
+    while (this.#pending > 0) {
+      if (this.#error !== undefined) throw this.#error;
+      await new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     }
-    if (this.error !== undefined) throw this.error;
+    if (this.#error !== undefined) throw this.#error;
     const trailer = Buffer.allocUnsafe(8);
-    trailer.writeUInt32LE(this.crc >>> 0, 0);
-    trailer.writeUInt32LE(this.size >>> 0, 4);
-    this.output.write(trailer);
+    trailer.writeUInt32LE(this.#crc >>> 0, 0);
+    trailer.writeUInt32LE(this.#size >>> 0, 4);
+    this.#output.write(trailer);
   }
 
-  private submit(final: boolean): void {
-    const id = this.nextId++;
-    const buffer = this.block;
-    const input = buffer.subarray(0, this.fill);
-    this.crc = zlib.crc32(input, this.crc);
-    this.size = (this.size + input.length) % 0x1_0000_0000;
-    const dictionary = this.dictionary;
-    const level = this.level > 0 && looksIncompressible(input) ? 0 : this.level;
-    if (!final) this.dictionary = Buffer.from(input.subarray(input.length - WINDOW));
-    this.block = this.free.pop() ?? Buffer.allocUnsafe(this.blockSize);
-    this.fill = 0;
-    this.pending++;
+  #submit(final: boolean): void {
+    const id = this.#nextId++;
+    const buffer = this.#block;
+    const input = buffer.subarray(0, this.#fill);
+    this.#crc = zlib.crc32(input, this.#crc);
+    this.#size = (this.#size + input.length) % 0x1_0000_0000;
+    const dictionary = this.#dictionary;
+    const level = this.#level > 0 && looksIncompressible(input) ? 0 : this.#level;
+    if (!final) this.#dictionary = Buffer.from(input.subarray(input.length - WINDOW));
+    this.#block = this.#free.pop() ?? Buffer.allocUnsafe(this.#blockSize);
+    this.#fill = 0;
+    this.#pending++;
 
     if (level === 0) {
       // Stored blocks are written here: a zlib stream would allocate ~450 KiB of
       // state per block only to copy the bytes, and that churn of large native
       // allocations keeps the process's RSS creeping up on long inputs.
-      const output = this.outputs.pop() ?? Buffer.allocUnsafe(this.chunkSize);
+      const output = this.#outputs.pop() ?? Buffer.allocUnsafe(this.#chunkSize);
       const length = writeStoredBlocks(input, output, final);
-      if (this.free.length <= this.concurrency) this.free.push(buffer);
-      this.done.set(id, { chunks: [output.subarray(0, length)], output });
-      queueMicrotask(() => this.flushInOrder());
+      if (this.#free.length <= this.#concurrency) this.#free.push(buffer);
+      this.#done.set(id, { chunks: [output.subarray(0, length)], output });
+      queueMicrotask(() => this.#flushInOrder());
       return;
     }
 
@@ -201,86 +201,86 @@ export class ParallelGzip {
       internal._chunkSize === zlib.constants.Z_MIN_CHUNK &&
       internal._outOffset === 0
     ) {
-      output = this.outputs.pop() ?? Buffer.allocUnsafe(this.chunkSize);
+      output = this.#outputs.pop() ?? Buffer.allocUnsafe(this.#chunkSize);
       internal._outBuffer = output;
-      internal._chunkSize = this.chunkSize;
+      internal._chunkSize = this.#chunkSize;
     } else {
       engine.close();
-      engine = zlib.createDeflateRaw({ ...options, chunkSize: this.chunkSize });
+      engine = zlib.createDeflateRaw({ ...options, chunkSize: this.#chunkSize });
     }
     const chunks: Buffer[] = [];
     engine.on("data", (chunk: Buffer) => chunks.push(chunk));
-    engine.on("error", (error: Error) => this.fail(error));
+    engine.on("error", (error: Error) => this.#fail(error));
     engine.on("end", () => {
-      if (this.free.length <= this.concurrency) this.free.push(buffer);
-      this.done.set(id, { chunks, output });
-      this.flushInOrder();
+      if (this.#free.length <= this.#concurrency) this.#free.push(buffer);
+      this.#done.set(id, { chunks, output });
+      this.#flushInOrder();
     });
     engine.end(input);
   }
 
-  private flushInOrder(): void {
-    if (this.error !== undefined) return;
+  #flushInOrder(): void {
+    if (this.#error !== undefined) return;
     for (;;) {
-      const result = this.done.get(this.nextOut);
+      const result = this.#done.get(this.#nextOut);
       if (result === undefined) break;
-      this.done.delete(this.nextOut);
-      this.nextOut++;
-      this.pending--;
+      this.#done.delete(this.#nextOut);
+      this.#nextOut++;
+      this.#pending--;
       const { chunks, output } = result;
       const recycle = output
         ? () => {
-            if (this.outputs.length <= this.concurrency * 2) this.outputs.push(output);
+            if (this.#outputs.length <= this.#concurrency * 2) this.#outputs.push(output);
           }
         : undefined;
       try {
         if (chunks.length === 0 && recycle) recycle();
         for (let i = 0; i < chunks.length; i++) {
-          this.output.write(chunks[i] as Buffer, i === chunks.length - 1 ? recycle : undefined);
+          this.#output.write(chunks[i] as Buffer, i === chunks.length - 1 ? recycle : undefined);
         }
       } catch (error) {
-        this.fail(error);
+        this.#fail(error);
         return;
       }
     }
-    this.notify();
+    this.#notify();
   }
 
-  private watching = false;
+  #watching = false;
 
-  private watchOutput(): void {
-    if (this.watching) return;
-    this.watching = true;
-    this.output.whenUnblocked().then(
+  #watchOutput(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    this.#output.whenUnblocked().then(
       () => {
-        this.watching = false;
-        this.notify();
+        this.#watching = false;
+        this.#notify();
       },
       (error: unknown) => {
-        this.watching = false;
-        this.fail(error);
+        this.#watching = false;
+        this.#fail(error);
       },
     );
   }
 
-  private notify(): void {
-    if (this.waiters.length === 0) return;
-    if (this.ended) {
+  #notify(): void {
+    if (this.#waiters.length === 0) return;
+    if (this.#ended) {
       // end() waits for all blocks, whatever the output's state
-      for (const waiter of this.waiters.splice(0)) waiter.resolve();
+      for (const waiter of this.#waiters.splice(0)) waiter.resolve();
       return;
     }
-    if (this.output.blocked) {
-      this.watchOutput();
+    if (this.#output.blocked) {
+      this.#watchOutput();
       return;
     }
-    if (this.ready) for (const waiter of this.waiters.splice(0)) waiter.resolve();
+    if (this.ready) for (const waiter of this.#waiters.splice(0)) waiter.resolve();
   }
 
-  private fail(error: unknown): void {
-    if (this.error === undefined) this.error = error ?? new Error("gzip failed");
-    this.done.clear();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(this.error);
+  #fail(error: unknown): void {
+    if (this.#error === undefined) this.#error = error ?? new Error("gzip failed");
+    this.#done.clear();
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#error);
   }
 }
 

@@ -1,17 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { type ContainerRegistry, isLocalRegistryHost, parseRegistryUri } from "./container-registry.js";
-import {
-  awsContainerRegistryFlavor,
-  azureContainerRegistryFlavor,
-  defaultContainerRegistryFlavor,
-  dockerHubContainerRegistryFlavor,
-  gcpContainerRegistryFlavor,
-  githubContainerRegistryFlavor,
-} from "./container-registry-flavors.js";
 import { ConfigError } from "../errors.js";
+import { AwsContainerRegistryFlavor } from "./aws/aws-container-registry-flavor.js";
+import { AzureContainerRegistryFlavor } from "./azure/azure-container-registry-flavor.js";
+import type { ContainerRegistry } from "./container-registry.js";
+import { DefaultContainerRegistryFlavor } from "./default/default-container-registry-flavor.js";
+import { DockerHubContainerRegistryFlavor } from "./dockerhub/dockerhub-container-registry-flavor.js";
+import { GcpContainerRegistryFlavor } from "./gcp/gcp-container-registry-flavor.js";
+import { GitHubContainerRegistryFlavor } from "./github/github-container-registry-flavor.js";
+import { isLocalRegistryHost, parseRegistryUri } from "./registry-location.js";
 
 async function registry(uri: string) {
-  return (await defaultContainerRegistryFlavor.createComponent({ name: "r", config: { uri } })) as ContainerRegistry;
+  return (await DefaultContainerRegistryFlavor.createComponent({ name: "r", config: { uri } })) as ContainerRegistry;
 }
 
 describe("ContainerRegistry", () => {
@@ -63,23 +62,23 @@ describe("ContainerRegistry", () => {
 describe("container registry flavors", () => {
   it.each([
     [
-      dockerHubContainerRegistryFlavor,
+      DockerHubContainerRegistryFlavor,
       ["docker.io/acme", "acme", "index.docker.io/acme"],
       ["ghcr.io/acme", "docker.io"],
     ],
-    [githubContainerRegistryFlavor, ["ghcr.io/acme"], ["ghcr.io", "docker.io/acme"]],
+    [GitHubContainerRegistryFlavor, ["ghcr.io/acme"], ["ghcr.io", "docker.io/acme"]],
     [
-      gcpContainerRegistryFlavor,
+      GcpContainerRegistryFlavor,
       ["gcr.io/my-project", "eu.gcr.io/p", "europe-west1-docker.pkg.dev/proj/repo"],
       ["gcr.io", "europe-west1-docker.pkg.dev/proj", "ghcr.io/acme"],
     ],
     [
-      awsContainerRegistryFlavor,
+      AwsContainerRegistryFlavor,
       ["715803424592.dkr.ecr.us-east-1.amazonaws.com"],
       ["715803424592.dkr.ecr.us-east-1.amazonaws.com/app", "ecr.aws/x", "1234.dkr.ecr.us-east-1.amazonaws.com"],
     ],
     [
-      azureContainerRegistryFlavor,
+      AzureContainerRegistryFlavor,
       ["myregistry.azurecr.io", "myregistry.azurecr.io/team"],
       ["azurecr.io", "ghcr.io/a"],
     ],

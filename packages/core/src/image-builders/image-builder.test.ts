@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
+import { LocalArtifactStoreFlavor } from "../artifact-stores/local/local-artifact-store-flavor.js";
 import { BuildContext } from "../build-context/build-context.js";
 import type { ContainerRegistry } from "../container-registries/container-registry.js";
 import { ConfigError } from "../errors.js";
 import { type BuildOptions, ImageBuilder } from "./image-builder.js";
 import type { ImageReference } from "./image-reference.js";
-import { LocalArtifactStore } from "../artifact-stores/local/local-artifact-store.js";
 
 /** A builder whose build only runs the base class's checks. */
 class CheckingBuilder extends ImageBuilder<Record<string, never>> {
@@ -42,7 +42,10 @@ describe("ImageBuilder.uploadBuildContext", () => {
     const root = await tempDir("flavorstack-upload-ctx-");
     await writeFile(path.join(root, "Dockerfile"), "FROM scratch\nCOPY a.txt /\n");
     await writeFile(path.join(root, "a.txt"), "hello\n");
-    const store = new LocalArtifactStore({ path: await tempDir("flavorstack-upload-store-") });
+    const store = await LocalArtifactStoreFlavor.createComponent({
+      name: "local",
+      config: { path: await tempDir("flavorstack-upload-store-") },
+    });
     const context = new BuildContext({ root });
 
     const first = await builder.uploadBuildContext(context, "kaniko-build-contexts", store);

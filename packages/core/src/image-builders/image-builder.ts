@@ -2,9 +2,15 @@ import type { ArtifactStore } from "../artifact-stores/artifact-store.js";
 import type { BuildContext } from "../build-context/build-context.js";
 import type { ContainerRegistry } from "../container-registries/container-registry.js";
 import { BuildError, ConfigError } from "../errors.js";
-import { ImageReference } from "./image-reference.js";
 import type { Logger } from "../logger.js";
 import { StackComponent } from "../stack/stack-component.js";
+import { ImageReference } from "./image-reference.js";
+
+declare module "../stack/stack-component.js" {
+  interface StackComponentsByType {
+    image_builder: ImageBuilder;
+  }
+}
 
 export interface BuildProgress {
   /** Bytes of the build context sent so far. */

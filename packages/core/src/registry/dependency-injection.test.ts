@@ -3,6 +3,9 @@ import "reflect-metadata";
 import { container as globalContainer } from "tsyringe";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { silentLogger } from "../logger.js";
+import { defineFlavor } from "../stack/flavor.js";
+import { StackComponent } from "../stack/stack-component.js";
 import {
   createFlavorstackContainer,
   createToken,
@@ -11,10 +14,7 @@ import {
   LoggerToken,
   resolve,
 } from "./dependency-injection.js";
-import { defineFlavor } from "../stack/flavor.js";
 import { defineIntegration } from "./integration.js";
-import { silentLogger } from "../logger.js";
-import { StackComponent } from "../stack/stack-component.js";
 
 class Alerter extends StackComponent<Record<string, never>> {
   readonly type = "alerter" as const;

@@ -7,10 +7,10 @@ import {
   instanceCachingFactory,
   container as rootContainer,
 } from "tsyringe";
-import { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
+import { consoleLogger, type Logger } from "../logger.js";
+import { BUILTIN_FLAVORS, BuiltinIntegration } from "./builtin-integration.js";
 import { FlavorRegistry } from "./flavor-registry.js";
 import { IntegrationRegistry } from "./integration-registry.js";
-import { consoleLogger, type Logger } from "../logger.js";
 
 /** An injection token that carries the type it resolves to. */
 export type Token<T> = symbol & InjectionToken<T> & { readonly __resolvesTo?: T };
@@ -40,13 +40,14 @@ export function createFlavorstackContainer(options: FlavorstackContainerOptions 
   container.register(FlavorRegistryToken, {
     useFactory: instanceCachingFactory(() => {
       const registry = new FlavorRegistry();
-      for (const flavor of builtinFlavors) registry.register(flavor);
+      for (const flavor of BUILTIN_FLAVORS) registry.register(flavor);
       return registry;
     }),
   });
   container.register(IntegrationRegistryToken, {
     useFactory: instanceCachingFactory(
-      (scope) => new IntegrationRegistry(scope, scope.resolve(LoggerToken), [builtinIntegration]),
+      (scope) =>
+        new IntegrationRegistry(scope.resolve(FlavorRegistryToken), scope.resolve(LoggerToken), [BuiltinIntegration]),
     ),
   });
   return container;

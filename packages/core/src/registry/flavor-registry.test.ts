@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { builtinFlavors } from "./builtin-integration.js";
-import { defaultContainerRegistryFlavor } from "../container-registries/container-registry-flavors.js";
+import { DefaultContainerRegistryFlavor } from "../container-registries/default/default-container-registry-flavor.js";
 import { RegistryError } from "../errors.js";
+import { BUILTIN_FLAVORS } from "./builtin-integration.js";
 import { FlavorRegistry } from "./flavor-registry.js";
 
 describe("FlavorRegistry", () => {
   const registry = new FlavorRegistry();
-  for (const flavor of builtinFlavors) registry.register(flavor);
+  for (const flavor of BUILTIN_FLAVORS) registry.register(flavor);
 
   it("keys flavors by type and name", () => {
-    expect(registry.get("container_registry", "default")).toBe(defaultContainerRegistryFlavor);
+    expect(registry.get("container_registry", "default")).toBe(DefaultContainerRegistryFlavor);
     expect(registry.get("image_builder", "local").type).toBe("image_builder");
     expect(registry.get("artifact_store", "local").type).toBe("artifact_store");
     expect(registry.has("image_builder", "default")).toBe(false);
@@ -28,8 +28,8 @@ describe("FlavorRegistry", () => {
   });
 
   it("refuses duplicates", () => {
-    expect(() => registry.register(defaultContainerRegistryFlavor)).toThrowError(RegistryError);
-    expect(() => registry.register(defaultContainerRegistryFlavor)).toThrowError(
+    expect(() => registry.register(DefaultContainerRegistryFlavor)).toThrowError(RegistryError);
+    expect(() => registry.register(DefaultContainerRegistryFlavor)).toThrowError(
       "A container_registry flavor named 'default' is already registered",
     );
   });

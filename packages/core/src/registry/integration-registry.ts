@@ -1,11 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { DependencyContainer } from "tsyringe";
-import { RegistryError } from "../errors.js";
-import { errorMessage } from "../stack/flavor.js";
-import type { Integration } from "./integration.js";
+import { errorMessage, RegistryError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { FlavorRegistrar, Integration } from "./integration.js";
 
 /**
  * The `package.json` field that marks a package as a flavorstack integration:
@@ -14,15 +12,15 @@ import type { Logger } from "../logger.js";
  */
 export const INTEGRATION_MANIFEST_FIELD = "flavorstack";
 
-/** Integrations by name; registering one registers its flavors into the container's flavor registry. */
+/** Integrations by name; registering one registers its flavors into the flavor registry. */
 export class IntegrationRegistry {
   readonly #integrations = new Map<string, Integration>();
-  readonly #container: DependencyContainer;
+  readonly #flavors: FlavorRegistrar;
   readonly #logger: Logger;
 
-  /** `preregistered`: integrations whose flavors the container's flavor registry already holds. */
-  constructor(container: DependencyContainer, logger: Logger, preregistered: readonly Integration[] = []) {
-    this.#container = container;
+  /** `preregistered`: integrations whose flavors `flavors` already holds. */
+  constructor(flavors: FlavorRegistrar, logger: Logger, preregistered: readonly Integration[] = []) {
+    this.#flavors = flavors;
     this.#logger = logger;
     for (const integration of preregistered) this.#integrations.set(integration.name, integration);
   }
@@ -33,7 +31,7 @@ export class IntegrationRegistry {
         `An integration named '${integration.name}' is already registered; integration names must be unique.`,
       );
     }
-    await integration.register(this.#container);
+    await integration.register(this.#flavors);
     this.#integrations.set(integration.name, integration);
   }
 

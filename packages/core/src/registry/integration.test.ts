@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { Logger } from "../logger.js";
 import {
   createFlavorstackContainer,
   FlavorRegistryToken,
@@ -10,7 +11,6 @@ import {
   resolve,
 } from "./dependency-injection.js";
 import { defineIntegration } from "./integration.js";
-import type { Logger } from "../logger.js";
 
 async function writePackage(root: string, name: string, files: Record<string, string>) {
   const dir = path.join(root, "node_modules", name);

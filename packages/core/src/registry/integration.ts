@@ -1,9 +1,12 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DependencyContainer } from "tsyringe";
-import { FlavorRegistryToken } from "./dependency-injection.js";
 import type { AnyFlavor } from "../stack/flavor.js";
+
+/** Where an integration registers its flavors: a `FlavorRegistry`, or anything that takes flavors. */
+export interface FlavorRegistrar {
+  register(flavor: AnyFlavor): unknown;
+}
 
 export interface IntegrationDefinition {
   /** e.g. `kaniko`, `s3`, `gcp`. */
@@ -28,8 +31,8 @@ export interface Integration {
   missingRequirements(): Promise<string[]>;
   /** True when every requirement resolves. */
   isInstalled(): Promise<boolean>;
-  /** Registers the flavors into the container's flavor registry. */
-  register(container: DependencyContainer): Promise<void>;
+  /** Registers the flavors into a flavor registry. */
+  register(registrar: FlavorRegistrar): Promise<void>;
 }
 
 export function defineIntegration(definition: IntegrationDefinition): Integration {
@@ -48,9 +51,8 @@ export function defineIntegration(definition: IntegrationDefinition): Integratio
     flavors: async () => definition.flavors(),
     missingRequirements,
     isInstalled: async () => (await missingRequirements()).length === 0,
-    async register(container: DependencyContainer) {
-      const registry = container.resolve(FlavorRegistryToken);
-      for (const flavor of await definition.flavors()) registry.register(flavor);
+    async register(registrar: FlavorRegistrar) {
+      for (const flavor of await definition.flavors()) registrar.register(flavor);
     },
   });
 }

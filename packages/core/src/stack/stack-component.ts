@@ -1,5 +1,4 @@
 import type { StackComponentType } from "./stack-component-type.js";
-import type { StackValidator } from "./stack-validator.js";
 
 /** What every component is constructed from: identity plus its parsed, frozen config. */
 export interface StackComponentInit<TConfig> {
@@ -7,6 +6,39 @@ export interface StackComponentInit<TConfig> {
   name: string;
   flavor: string;
   config: TConfig;
+}
+
+/**
+ * The component class each well-known type resolves to. The base classes add their entry by
+ * declaration merging (`artifact_store: ArtifactStore` in `artifact-store.ts`, ...), so this
+ * module imports none of them; an integration may add the types it defines in the same way.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging.
+export interface StackComponentsByType {}
+
+export type StackComponentOf<T extends StackComponentType> = T extends keyof StackComponentsByType
+  ? StackComponentsByType[T]
+  : AnyStackComponent;
+
+/** What a validator reads of a stack: its name and its components. `Stack` is one. */
+export interface StackView {
+  readonly name: string;
+  /** Components in type order. */
+  readonly components: readonly AnyStackComponent[];
+  component<T extends StackComponentType>(type: T): StackComponentOf<T> | undefined;
+  readonly containerRegistry: StackComponentOf<"container_registry"> | undefined;
+  readonly imageBuilder: StackComponentOf<"image_builder"> | undefined;
+}
+
+export type StackValidationResult = { ok: true } | { ok: false; message: string };
+
+/** What a component demands of the stack it is part of. Made by `createStackValidator`. */
+export interface StackValidator {
+  readonly requiredComponents: readonly StackComponentType[];
+  /** Every problem found, in ZenML's words; empty when the stack is fine. */
+  problems(stack: StackView): string[];
+  /** Throws a `StackValidationError` listing every problem at once. */
+  validate(stack: StackView): void;
 }
 
 /**

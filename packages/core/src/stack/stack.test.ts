@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defaultContainerRegistryFlavor } from "../container-registries/container-registry-flavors.js";
+import { LocalArtifactStoreFlavor } from "../artifact-stores/local/local-artifact-store-flavor.js";
+import { DefaultContainerRegistryFlavor } from "../container-registries/default/default-container-registry-flavor.js";
 import { ConfigError, StackValidationError } from "../errors.js";
+import { LocalImageBuilderFlavor } from "../image-builders/local/local-image-builder-flavor.js";
 import { defineFlavor } from "./flavor.js";
-import { localArtifactStoreFlavor } from "../artifact-stores/local/local-artifact-store-flavor.js";
-import { localImageBuilderFlavor } from "../image-builders/local/local-image-builder-flavor.js";
 import { SKIP_STACK_VALIDATION_ENV, Stack } from "./stack.js";
 import { StackComponent } from "./stack-component.js";
 import { createStackValidator } from "./stack-validator.js";
@@ -35,17 +35,17 @@ const builderFlavor = defineFlavor({
 async function components() {
   const root = await mkdtemp(path.join(tmpdir(), "flavorstack-stack-"));
   return {
-    store: await localArtifactStoreFlavor.createComponent({ name: "local", config: { path: root } }),
-    localRegistry: await defaultContainerRegistryFlavor.createComponent({
+    store: await LocalArtifactStoreFlavor.createComponent({ name: "local", config: { path: root } }),
+    localRegistry: await DefaultContainerRegistryFlavor.createComponent({
       name: "reg",
       config: { uri: "127.0.0.1:5000" },
     }),
-    remoteRegistry: await defaultContainerRegistryFlavor.createComponent({
+    remoteRegistry: await DefaultContainerRegistryFlavor.createComponent({
       name: "ghcr",
       config: { uri: "ghcr.io/acme" },
     }),
     picky: await builderFlavor.createComponent({ name: "picky" }),
-    local: await localImageBuilderFlavor.createComponent({ name: "local-builder" }),
+    local: await LocalImageBuilderFlavor.createComponent({ name: "local-builder" }),
   };
 }
 

@@ -5,19 +5,9 @@ import type { ContainerRegistry } from "../container-registries/container-regist
 import { ConfigError, StackValidationError } from "../errors.js";
 import type { BuildOptions, ImageBuilder } from "../image-builders/image-builder.js";
 import type { ImageReference } from "../image-builders/image-reference.js";
-import type { AnyStackComponent } from "./stack-component.js";
+import type { AnyStackComponent, StackComponentOf, StackView } from "./stack-component.js";
 import type { StackComponentType } from "./stack-component-type.js";
-
-/** The component class each well-known type resolves to. */
-export interface StackComponentsByType {
-  artifact_store: ArtifactStore;
-  container_registry: ContainerRegistry;
-  image_builder: ImageBuilder;
-}
-
-export type StackComponentOf<T extends StackComponentType> = T extends keyof StackComponentsByType
-  ? StackComponentsByType[T]
-  : AnyStackComponent;
+import { missingComponentsMessage } from "./stack-validator.js";
 
 /** What every stack needs, whatever its components ask for. */
 const ALWAYS_REQUIRED: readonly StackComponentType[] = ["artifact_store"];
@@ -32,7 +22,7 @@ export interface StackInit {
 }
 
 /** A set of components, at most one per type, that a pipeline runs on. */
-export class Stack {
+export class Stack implements StackView {
   readonly id: string;
   readonly name: string;
   readonly #components: ReadonlyMap<StackComponentType, AnyStackComponent>;
@@ -65,7 +55,7 @@ export class Stack {
   /** The artifact store every stack must have. */
   get artifactStore(): ArtifactStore {
     const store = this.component("artifact_store");
-    if (!store) throw new StackValidationError(this.name, [missingMessage(this.name, ["artifact_store"])]);
+    if (!store) throw new StackValidationError(this.name, [missingComponentsMessage(this.name, ["artifact_store"])]);
     return store;
   }
 
@@ -81,7 +71,7 @@ export class Stack {
   problems(): string[] {
     const problems: string[] = [];
     const missing = ALWAYS_REQUIRED.filter((type) => !this.#components.has(type));
-    if (missing.length > 0) problems.push(missingMessage(this.name, missing));
+    if (missing.length > 0) problems.push(missingComponentsMessage(this.name, missing));
     for (const component of this.components) {
       for (const problem of component.validator?.problems(this) ?? []) {
         if (!problems.includes(problem)) problems.push(problem);
@@ -109,7 +99,7 @@ export class Stack {
     this.validate();
     const builder = this.imageBuilder;
     if (!builder) {
-      throw new StackValidationError(this.name, [missingMessage(this.name, ["image_builder"])]);
+      throw new StackValidationError(this.name, [missingComponentsMessage(this.name, ["image_builder"])]);
     }
     return builder.build(
       imageName,
@@ -122,8 +112,4 @@ export class Stack {
 
 export function createStack(init: StackInit): Stack {
   return new Stack(init);
-}
-
-export function missingMessage(stackName: string, missing: readonly StackComponentType[]): string {
-  return `Missing stack components ${missing.map((type) => `'${type}'`).join(", ")} for stack: ${stackName}. Add them to the stack (one component of each of those types) and validate again.`;
 }

@@ -1,7 +1,7 @@
 import { defineFlavor } from "../../stack/flavor.js";
-import { localArtifactStoreConfigSchema } from "./local-artifact-store.js";
+import { localArtifactStoreConfigSchema } from "./local-artifact-store-config.js";
 
-export const localArtifactStoreFlavor = defineFlavor({
+export const LocalArtifactStoreFlavor = defineFlavor({
   name: "local",
   type: "artifact_store",
   displayName: "Local Artifact Store",

@@ -1,68 +1,17 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { type Dirent, constants as fsConstants } from "node:fs";
-import type { FileHandle } from "node:fs/promises";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as nodePath from "node:path";
-import { type Readable, Writable } from "node:stream";
-import { z } from "zod";
-import {
-  ArtifactStore,
-  type ArtifactStoreStat,
-  type ArtifactStoreWalkEntry,
-  unsupportedSchemeMessage,
-} from "../artifact-store.js";
+import type { Readable, Writable } from "node:stream";
 import { ArtifactStoreError, ConfigError } from "../../errors.js";
 import type { StackComponentInit } from "../../stack/stack-component.js";
+import { ArtifactStore } from "../artifact-store.js";
+import type { ArtifactStoreStat, ArtifactStoreWalkEntry } from "../artifact-store-types.js";
+import { AtomicFileWriter } from "./atomic-file-writer.js";
+import { LOCAL_STORE_NAME, type LocalArtifactStoreConfig } from "./local-artifact-store-config.js";
 
-const LOCAL_STORE_NAME = "LocalArtifactStore";
 const READ_CHUNK_SIZE = 64 * 1024;
-
-/**
- * Config of the local artifact store. `path` is the root folder; an empty path means a folder of
- * its own for the component: {@link LocalArtifactStore.defaultPath}. A path with an `xx://`
- * prefix is refused (ZenML's message).
- */
-export const localArtifactStoreConfigSchema = z.object({
-  path: z
-    .string()
-    .default("")
-    .describe(
-      "Root folder of the store. Empty: a folder of its own under <FLAVORSTACK_HOME or ~/.flavorstack>/local_stores/<component id>.",
-    )
-    .superRefine((path, context) => {
-      if (path === "") return;
-      const message = unsupportedSchemeMessage(path, [""], LOCAL_STORE_NAME);
-      if (message !== undefined) context.addIssue({ code: "custom", message });
-    }),
-});
-
-export type LocalArtifactStoreConfig = z.infer<typeof localArtifactStoreConfigSchema>;
-
-/** The short form of the {@link LocalArtifactStore} constructor's argument. */
-export interface LocalArtifactStoreOptions {
-  /** Root folder (created on first write). Empty or absent: {@link LocalArtifactStore.defaultPath}(id). */
-  path?: string;
-  /** The component's id: required when `path` is empty; a random UUID otherwise. */
-  id?: string;
-  /** The component's name; default `local`. */
-  name?: string;
-  /** The flavor's name; default `local`. */
-  flavor?: string;
-}
-
-function toInit(
-  init: LocalArtifactStoreOptions | StackComponentInit<LocalArtifactStoreConfig>,
-): StackComponentInit<LocalArtifactStoreConfig> & { idGiven: boolean } {
-  if ("config" in init) return { ...init, idGiven: true };
-  return {
-    id: init.id ?? randomUUID(),
-    idGiven: init.id !== undefined,
-    name: init.name ?? "local",
-    flavor: init.flavor ?? "local",
-    config: { path: init.path ?? "" },
-  };
-}
 
 function errorCode(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
@@ -91,26 +40,12 @@ export class LocalArtifactStore extends ArtifactStore<LocalArtifactStoreConfig> 
     return nodePath.join(nodePath.resolve(home), "local_stores", componentId);
   }
 
-  /**
-   * `new LocalArtifactStore({ path: "/data/store" })`, or from a flavor's factory with the
-   * component's identity and parsed config: `new LocalArtifactStore(init)`. An empty path uses
-   * {@link LocalArtifactStore.defaultPath}(id).
-   */
-  constructor(init: LocalArtifactStoreOptions | StackComponentInit<LocalArtifactStoreConfig> = {}) {
-    const { idGiven, ...componentInit } = toInit(init);
-    let root = componentInit.config.path;
-    if (root === "") {
-      if (!idGiven) {
-        throw new ConfigError(
-          `A ${LOCAL_STORE_NAME} needs a path. Set \`path\` to its root folder, or pass the component's \`id\` to use LocalArtifactStore.defaultPath(id).`,
-        );
-      }
-      root = LocalArtifactStore.defaultPath(componentInit.id);
-    }
-    super(componentInit, {
+  /** Made by `LocalArtifactStoreFlavor.createComponent`. An empty path uses {@link LocalArtifactStore.defaultPath}(id). */
+  constructor(init: StackComponentInit<LocalArtifactStoreConfig>) {
+    super(init, {
       supportedSchemes: [""],
       storeName: LOCAL_STORE_NAME,
-      root,
+      root: init.config.path === "" ? LocalArtifactStore.defaultPath(init.id) : init.config.path,
     });
   }
 
@@ -127,10 +62,7 @@ export class LocalArtifactStore extends ArtifactStore<LocalArtifactStoreConfig> 
       await handle.close().catch(() => {});
       throw error;
     }
-    return handle.createReadStream({
-      highWaterMark: READ_CHUNK_SIZE,
-      autoClose: true,
-    });
+    return handle.createReadStream({ highWaterMark: READ_CHUNK_SIZE, autoClose: true });
   }
 
   protected override async doOpenWrite(path: string): Promise<Writable> {
@@ -295,75 +227,6 @@ export class LocalArtifactStore extends ArtifactStore<LocalArtifactStoreConfig> 
         );
       }
       throw error;
-    }
-  }
-}
-
-/**
- * Writes into a temporary file and renames it onto the target in `final`, so `finish` is emitted
- * only once the target holds the complete data. Destroyed or failed before that: the temporary
- * file is removed and the target left untouched.
- */
-class AtomicFileWriter extends Writable {
-  readonly #handle: FileHandle;
-  readonly #tempPath: string;
-  readonly #target: string;
-  readonly #wrapError: (operation: string, cause: unknown) => ArtifactStoreError;
-  #closed = false;
-  #committed = false;
-
-  constructor(
-    handle: FileHandle,
-    tempPath: string,
-    target: string,
-    wrapError: (operation: string, cause: unknown) => ArtifactStoreError,
-  ) {
-    super({ highWaterMark: READ_CHUNK_SIZE });
-    this.#handle = handle;
-    this.#tempPath = tempPath;
-    this.#target = target;
-    this.#wrapError = wrapError;
-  }
-
-  override _write(chunk: unknown, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk, encoding) : (chunk as Uint8Array);
-    this.#writeAll(buffer).then(
-      () => callback(),
-      (error: unknown) => callback(this.#wrapError("write", error)),
-    );
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    (async () => {
-      this.#closed = true;
-      await this.#handle.close();
-      await fs.rename(this.#tempPath, this.#target);
-      this.#committed = true;
-    })().then(
-      () => callback(),
-      (error: unknown) => callback(this.#wrapError("write", error)),
-    );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.#committed) {
-      callback(error);
-      return;
-    }
-    (async () => {
-      if (!this.#closed) {
-        this.#closed = true;
-        await this.#handle.close().catch(() => {});
-      }
-      await fs.rm(this.#tempPath, { force: true }).catch(() => {});
-    })().then(() => callback(error));
-  }
-
-  async #writeAll(buffer: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < buffer.byteLength) {
-      const { bytesWritten } = await this.#handle.write(buffer, offset, buffer.byteLength - offset);
-      offset += bytesWritten;
     }
   }
 }

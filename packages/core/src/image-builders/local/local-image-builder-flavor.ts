@@ -1,11 +1,14 @@
 import { defineFlavor } from "../../stack/flavor.js";
 import { localImageBuilderConfigSchema } from "./local-image-builder-config.js";
 
-export const localImageBuilderFlavor = defineFlavor({
+export const LocalImageBuilderFlavor = defineFlavor({
   name: "local",
   type: "image_builder",
   displayName: "Local Image Builder",
   docsUrl: "https://github.com/containers/buildah",
   configSchema: localImageBuilderConfigSchema,
-  implementation: async () => (await import("./local-image-builder.js")).createLocalImageBuilder,
+  implementation: async () => {
+    const { LocalImageBuilder } = await import("./local-image-builder.js");
+    return (init) => new LocalImageBuilder(init);
+  },
 });

@@ -3,7 +3,6 @@ import type { ContainerRegistry } from "../../container-registries/container-reg
 import { BuildError } from "../../errors.js";
 import { type BuildOptions, ImageBuilder } from "../image-builder.js";
 import type { ImageReference } from "../image-reference.js";
-import type { StackComponentInit } from "../../stack/stack-component.js";
 import { buildWithEngine, detectEngine } from "./engine.js";
 import type { LocalImageBuilderConfig } from "./local-image-builder-config.js";
 
@@ -50,8 +49,4 @@ export class LocalImageBuilder extends ImageBuilder<LocalImageBuilderConfig> {
     }
     return image.withDigest(digest);
   }
-}
-
-export function createLocalImageBuilder(init: StackComponentInit<LocalImageBuilderConfig>): LocalImageBuilder {
-  return new LocalImageBuilder(init);
 }

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ArtifactStore, ArtifactStoreWalkEntry } from "../artifact-store.js";
 import { ArtifactStoreError } from "../../errors.js";
+import type { ArtifactStore, ArtifactStoreWalkEntry } from "../artifact-store.js";
 
 /** What a contract run needs: a store on an empty root, and how to dispose of it. */
 export interface ArtifactStoreContractFixture {
