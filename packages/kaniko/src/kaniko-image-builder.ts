@@ -10,7 +10,7 @@ import {
   type Logger,
   type StackComponentInit,
   type StackValidator,
-} from "@flavorstack/core";
+} from "@flavorstack/core/plugin";
 import type { CoreV1Event, CoreV1EventList, V1Pod, V1PodList } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
 import { AttachError, type AttachedStdin, eventMessage, streamContextOverAttach } from "./attach-stdin.js";

@@ -34,6 +34,11 @@ export function unsupportedSchemeMessage(
   );
 }
 
+/** Whether the absolute local path `location` is the directory `dir` or below it. */
+export function isWithinDirectory(location: string, dir: string): boolean {
+  return location === dir || location.startsWith(dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep);
+}
+
 /** Byte-wise (code unit) order of names, as listings are sorted. */
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -96,7 +101,7 @@ export class StorePaths {
     if (this.local) {
       if (pathScheme(path) !== "") return undefined;
       const resolved = nodePath.resolve(this.root, path);
-      return this.isWithin(resolved) ? resolved : undefined;
+      return isWithinDirectory(resolved, this.root) ? resolved : undefined;
     }
     const scheme = pathScheme(path);
     let rest: string;
@@ -112,11 +117,6 @@ export class StorePaths {
     const inside = rest === root || root === "" || rest.startsWith(root.endsWith("/") ? root : `${root}/`);
     if (!inside || rest.startsWith("..")) return undefined;
     return this.#scheme + rest;
-  }
-
-  /** Whether the absolute local path `location` is `root` or below it. */
-  isWithin(location: string, root: string = this.root): boolean {
-    return location === root || location.startsWith(root.endsWith(nodePath.sep) ? root : root + nodePath.sep);
   }
 
   /** `parts` joined with the store's separator (not resolved). */

@@ -8,8 +8,10 @@ import { ArtifactStoreError, ConfigError } from "../../errors.js";
 import type { StackComponentInit } from "../../stack/stack-component.js";
 import { ArtifactStore } from "../artifact-store.js";
 import type { ArtifactStoreStat, ArtifactStoreWalkEntry } from "../artifact-store-types.js";
+import { isWithinDirectory } from "../store-paths.js";
 import { AtomicFileWriter } from "./atomic-file-writer.js";
 import { LOCAL_STORE_NAME, type LocalArtifactStoreConfig } from "./local-artifact-store-config.js";
+import { realLocation } from "./real-location.js";
 
 const READ_CHUNK_SIZE = 64 * 1024;
 
@@ -20,7 +22,9 @@ function errorCode(error: unknown): unknown {
 /**
  * An artifact store in a local folder (node:fs/promises). Writes are atomic: data goes to a
  * temporary file (`.<name>.<random>.tmp`) in the destination folder and is renamed into place when
- * the stream finishes. Symbolic links are not followed by `walk`/`glob`.
+ * the stream finishes. Symbolic links inside the root are followed as long as they lead to a place
+ * inside the root; a path that leads out of it through a link is refused by every method.
+ * `walk`/`glob` report links as entries and never descend into them.
  */
 export class LocalArtifactStore extends ArtifactStore<LocalArtifactStoreConfig> {
   /** `<FLAVORSTACK_HOME or ~/.flavorstack>/local_stores/<componentId>`. */
@@ -47,6 +51,20 @@ export class LocalArtifactStore extends ArtifactStore<LocalArtifactStoreConfig> 
       storeName: LOCAL_STORE_NAME,
       root: init.config.path === "" ? LocalArtifactStore.defaultPath(init.id) : init.config.path,
     });
+  }
+
+  /**
+   * Refuses a path that leads out of the root through a symbolic link (`root/link/secret` with
+   * `root/link -> /elsewhere`), dangling links included; the lexical check cannot see those. Links
+   * that stay inside the root are fine. The root itself may be a link.
+   */
+  protected override async checkLocation(resolved: string): Promise<void> {
+    const [location, root] = await Promise.all([realLocation(resolved), realLocation(this.path)]);
+    if (isWithinDirectory(location, root)) return;
+    throw new ArtifactStoreError(
+      `File \`${resolved}\` is outside of artifact store bounds \`${this.path}\`: a symbolic link on its way leads to \`${location}\`. ` +
+        "The store never follows a link out of its root: use a path whose folders are inside the store, or replace the link with the data itself.",
+    );
   }
 
   protected override async doOpenRead(path: string): Promise<Readable> {
