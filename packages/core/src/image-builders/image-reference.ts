@@ -1,18 +1,18 @@
 import { ImageReferenceError } from "../errors.js";
 
 // The OCI distribution reference grammar (distribution/reference, regexp.go).
-const alphaNumeric = "[a-z0-9]+";
-const separator = "(?:[._]|__|[-]+)";
-const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
-const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const domainName = `${domainComponent}(?:\\.${domainComponent})*`;
-const ipv6 = "\\[(?:[a-fA-F0-9:]+)\\]";
-const host = `(?:${domainName}|${ipv6})`;
-const domainPattern = new RegExp(`^${host}(?::[0-9]+)?$`);
-const pathPattern = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`);
-const tagPattern = /^[\w][\w.-]{0,127}$/;
-const digestPattern = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const sha256DigestPattern = /^sha256:[a-f0-9]{64}$/;
+const ALPHA_NUMERIC = "[a-z0-9]+";
+const SEPARATOR = "(?:[._]|__|[-]+)";
+const PATH_COMPONENT = `${ALPHA_NUMERIC}(?:${SEPARATOR}${ALPHA_NUMERIC})*`;
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
+const IPV6 = "\\[(?:[a-fA-F0-9:]+)\\]";
+const HOST = `(?:${DOMAIN_NAME}|${IPV6})`;
+const DOMAIN_PATTERN = new RegExp(`^${HOST}(?::[0-9]+)?$`);
+const PATH_PATTERN = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+const DIGEST_PATTERN = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const SHA256_DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
 const NAME_TOTAL_LENGTH_MAX = 255;
 const DOCKER_HUB = "docker.io";
@@ -58,10 +58,10 @@ export class ImageReference implements ImageReferenceParts {
     if (at !== -1) {
       digest = rest.slice(at + 1);
       rest = rest.slice(0, at);
-      if (!digestPattern.test(digest)) {
+      if (!DIGEST_PATTERN.test(digest)) {
         throw invalid(reference, `the digest '${digest}' is not of the form 'sha256:<hex>'`);
       }
-      if (digest.startsWith("sha256:") && !sha256DigestPattern.test(digest)) {
+      if (digest.startsWith("sha256:") && !SHA256_DIGEST_PATTERN.test(digest)) {
         throw invalid(reference, `the digest '${digest}' must be 'sha256:' followed by 64 lowercase hex digits`);
       }
     }
@@ -70,7 +70,7 @@ export class ImageReference implements ImageReferenceParts {
     if (lastColon > rest.lastIndexOf("/")) {
       tag = rest.slice(lastColon + 1);
       rest = rest.slice(0, lastColon);
-      if (!tagPattern.test(tag)) {
+      if (!TAG_PATTERN.test(tag)) {
         throw invalid(
           reference,
           `the tag '${tag}' is not valid (letters, digits, '_', '.', '-'; up to 128 characters, not starting with '.' or '-')`,
@@ -90,12 +90,12 @@ export class ImageReference implements ImageReferenceParts {
       if (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase()) {
         registry = first;
         repository = rest.slice(slash + 1);
-        if (!domainPattern.test(registry)) {
+        if (!DOMAIN_PATTERN.test(registry)) {
           throw invalid(reference, `the registry '${registry}' is not a valid host[:port]`);
         }
       }
     }
-    if (!pathPattern.test(repository)) {
+    if (!PATH_PATTERN.test(repository)) {
       const hint =
         repository !== repository.toLowerCase()
           ? "repository names must be lowercase"

@@ -6,7 +6,8 @@ import type { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BuildContextError, BuildError } from "../../errors.js";
-import { buildWithEngine, detectEngine } from "./engine.js";
+import { detectEngine } from "./detect-engine.js";
+import { buildWithEngine } from "./engine.js";
 
 const HELLO_CONTEXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../../examples/hello");
 const TIMEOUT = 120_000;

@@ -3,7 +3,8 @@ import type { ContainerRegistry } from "../../container-registries/container-reg
 import { BuildError } from "../../errors.js";
 import { type BuildOptions, ImageBuilder } from "../image-builder.js";
 import type { ImageReference } from "../image-reference.js";
-import { buildWithEngine, detectEngine } from "./engine.js";
+import { detectEngine } from "./detect-engine.js";
+import { buildWithEngine } from "./engine.js";
 import type { LocalImageBuilderConfig } from "./local-image-builder-config.js";
 
 /** Builds on this machine with docker, podman or buildah, and pushes to the stack's registry. */
