@@ -2,6 +2,7 @@
 // store, container registry or image builder needs. Pipeline code imports "@flavorstack/core".
 
 export { ArtifactStore } from "./artifact-stores/artifact-store.js";
+export { isNotFoundError } from "./artifact-stores/artifact-store-errors.js";
 export type {
   ArtifactStoreConfig,
   ArtifactStoreOpenMode,
@@ -12,7 +13,6 @@ export type {
   ArtifactStoreWalkOptions,
 } from "./artifact-stores/artifact-store-types.js";
 export { globToRegExp } from "./artifact-stores/glob.js";
-export { isNotFoundError } from "./artifact-stores/not-found-error.js";
 export { pathScheme, unsupportedSchemeMessage } from "./artifact-stores/store-paths.js";
 export type { ArchiveOptions, ArchiveResult, BuildContext } from "./build-context/build-context.js";
 export { ContainerRegistry } from "./container-registries/container-registry.js";

@@ -2,6 +2,13 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ArtifactStoreError } from "../errors.js";
 import { StackComponent, type StackComponentInit } from "../stack/stack-component.js";
+import {
+  alreadyExistsError,
+  isNotFoundError,
+  notFoundError,
+  operationError,
+  outOfBoundsError,
+} from "./artifact-store-errors.js";
 import type {
   ArtifactStoreConfig,
   ArtifactStoreOpenMode,
@@ -12,7 +19,6 @@ import type {
   ArtifactStoreWalkOptions,
 } from "./artifact-store-types.js";
 import { globByWalking } from "./glob.js";
-import { isNotFoundError } from "./not-found-error.js";
 import { compareNames, StorePaths } from "./store-paths.js";
 
 declare module "../stack/stack-component.js" {
@@ -371,37 +377,22 @@ export abstract class ArtifactStore<
 
   /** "File `path` is outside of artifact store bounds `root`" with a hint. */
   protected outOfBoundsError(path: string): ArtifactStoreError {
-    const example = this.#paths.example();
-    return new ArtifactStoreError(
-      `File \`${path}\` is outside of artifact store bounds \`${this.path}\`. ` +
-        `Use a path inside the store: relative to its root (e.g. \`a.txt\`) or absolute under it (e.g. \`${example}\`).`,
-    );
+    return outOfBoundsError(path, this.path, this.#paths.example());
   }
 
   /** "File `path` does not exist in the artifact store" with a hint; `cause` kept. */
   protected notFoundError(path: string, cause?: unknown): ArtifactStoreError {
-    return new ArtifactStoreError(
-      `File \`${path}\` does not exist in artifact store \`${this.path}\`. Check the path (\`exists()\` tells whether a path is there, \`listdir()\` what a directory holds).`,
-      { cause },
-    );
+    return notFoundError(path, this.path, cause);
   }
 
   /** The destination of a copy/rename exists and `overwrite` was not set. */
   protected alreadyExistsError(path: string, operation: "copy" | "rename"): ArtifactStoreError {
-    return new ArtifactStoreError(
-      `Cannot ${operation} onto \`${path}\`: it already exists in artifact store \`${this.path}\`. Pass \`{ overwrite: true }\` to replace it, or choose another destination.`,
-    );
+    return alreadyExistsError(path, this.path, operation);
   }
 
   /** Any other failure of `operation` on `path`; `cause` kept. */
   protected operationError(operation: string, path: string, cause: unknown): ArtifactStoreError {
-    const code = (cause as { code?: unknown } | null)?.code;
-    const detail = typeof code === "string" || typeof code === "number" ? ` (${code})` : "";
-    return new ArtifactStoreError(
-      `Could not ${operation} \`${path}\` in artifact store \`${this.path}\`${detail}. ` +
-        "Check that the path is of the right kind (file or directory), that the store is reachable and that you may access it; the cause has the details.",
-      { cause },
-    );
+    return operationError(operation, path, this.path, cause);
   }
 
   async #run<T>(operation: string, path: string, action: () => Promise<T>): Promise<T> {
@@ -412,10 +403,5 @@ export abstract class ArtifactStore<
       if (this.isNotFoundError(error)) throw this.notFoundError(path, error);
       throw this.operationError(operation, path, error);
     }
-  }
-
-  /** The basename of a resolved path (for subclasses' messages). */
-  protected basename(resolved: string): string {
-    return this.#paths.basename(resolved);
   }
 }

@@ -136,10 +136,6 @@ export class StorePaths {
     return this.local ? nodePath.join(dir, name) : `${dir}/${name}`;
   }
 
-  basename(resolved: string): string {
-    return this.local ? nodePath.basename(resolved) : nodePath.posix.basename(resolved);
-  }
-
   /** An example path inside the root, for messages. */
   example(): string {
     return this.childPath(this.root, "a.txt");

@@ -27,7 +27,8 @@ export interface FlavorDefinition<
   configSchema: TSchema;
   /**
    * Loads the implementation lazily, so listing flavors never loads heavy SDKs:
-   * `implementation: async () => (await import("./kaniko-image-builder.js")).createKanikoImageBuilder`.
+   * `implementation: async () => { const { S3ArtifactStore } = await import("./s3-artifact-store.js"); return (init) => new S3ArtifactStore(init); }`.
+   * Components are made only through the flavor's `createComponent`, which calls it.
    */
   implementation: () => Promise<ComponentFactory<z.output<TSchema>, TComponent>>;
 }
