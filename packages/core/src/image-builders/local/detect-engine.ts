@@ -3,12 +3,11 @@ import { constants as fsConstants } from "node:fs";
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { BuildError } from "../../errors.js";
+import { CONTAINER_ENGINES } from "./local-image-builder-config.js";
 
 /** The container CLIs the local image builder can drive. */
-export type ContainerEngineName = "docker" | "podman" | "buildah";
+export type ContainerEngineName = (typeof CONTAINER_ENGINES)[number];
 
-/** The engines in the order `"auto"` tries them. */
-const ENGINES: readonly ContainerEngineName[] = ["docker", "podman", "buildah"];
 /** How long a probe (`docker info`, `buildah --version`) may take. */
 const PROBE_TIMEOUT_MS = 15_000;
 
@@ -24,14 +23,14 @@ export const INSTALL_HINT =
  */
 export async function detectEngine(preference: "auto" | ContainerEngineName): Promise<ContainerEngineName> {
   if (preference !== "auto") {
-    if (!ENGINES.includes(preference)) {
+    if (!CONTAINER_ENGINES.includes(preference)) {
       throw new BuildError(
-        `Unknown container engine '${String(preference)}': set engine to "auto" or one of ${ENGINES.join(", ")}.`,
+        `Unknown container engine '${String(preference)}': set engine to "auto" or one of ${CONTAINER_ENGINES.join(", ")}.`,
       );
     }
     const problem = await probeEngine(preference);
     if (problem === undefined) return preference;
-    const others = ENGINES.filter((engine) => engine !== preference).join(", ");
+    const others = CONTAINER_ENGINES.filter((engine) => engine !== preference).join(", ");
     throw new BuildError(
       problem.missing
         ? `\`${preference}\` is required to run the local image builder: install it or set engine to one of ${others} or "auto" (not found on PATH).`
@@ -40,7 +39,7 @@ export async function detectEngine(preference: "auto" | ContainerEngineName): Pr
     );
   }
   const tried: string[] = [];
-  for (const engine of ENGINES) {
+  for (const engine of CONTAINER_ENGINES) {
     const problem = await probeEngine(engine);
     if (problem === undefined) return engine;
     tried.push(`${engine}: ${problem.reason}`);

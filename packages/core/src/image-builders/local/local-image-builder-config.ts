@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+/** The container CLIs the local image builder can drive, in the order `"auto"` tries them. */
 export const CONTAINER_ENGINES = ["docker", "podman", "buildah"] as const;
 
 export const localImageBuilderConfigSchema = z.strictObject({
