@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it, type TestContext } from "vitest";
-import type { ArtifactStoreSymbolicLinks } from "./artifact-store-contract.js";
+import type { ArtifactStoreSymbolicLinks } from "./artifact-store-fixture.js";
 import { type ContractContext, collect } from "./contract-context.js";
 
 type LinkedContext = ContractContext & { readonly symbolicLinks: ArtifactStoreSymbolicLinks | undefined };
