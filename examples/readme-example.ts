@@ -3,12 +3,11 @@
 import {
   BuildContext,
   createStack,
-  defaultContainerRegistryFlavor,
-  defineFlavor,
-  localArtifactStoreFlavor,
-  localImageBuilderFlavor,
-  StackComponent,
+  DefaultContainerRegistryFlavor,
+  LocalArtifactStoreFlavor,
+  LocalImageBuilderFlavor,
 } from "@flavorstack/core";
+import { defineFlavor, StackComponent } from "@flavorstack/core/plugin";
 import { z } from "zod";
 
 // 1. A flavor: a zod schema (the config's type, defaults, validation and JSON
@@ -16,7 +15,7 @@ import { z } from "zod";
 class SlackAlerter extends StackComponent<{ channel: string }> {
   readonly type = "alerter" as const;
 }
-export const slackAlerterFlavor = defineFlavor({
+export const SlackAlerterFlavor = defineFlavor({
   name: "slack",
   type: "alerter",
   configSchema: z.strictObject({ channel: z.string().startsWith("#") }),
@@ -27,10 +26,10 @@ export const slackAlerterFlavor = defineFlavor({
 const stack = createStack({
   name: "dev",
   components: [
-    await localArtifactStoreFlavor.createComponent({ name: "files", config: { path: "/tmp/store" } }),
-    await defaultContainerRegistryFlavor.createComponent({ name: "registry", config: { uri: "127.0.0.1:5000" } }),
-    await localImageBuilderFlavor.createComponent({ name: "builder", config: { engine: "auto" } }),
-    await slackAlerterFlavor.createComponent({ name: "alerts", config: { channel: "#builds" } }),
+    await LocalArtifactStoreFlavor.createComponent({ name: "files", config: { path: "/tmp/store" } }),
+    await DefaultContainerRegistryFlavor.createComponent({ name: "registry", config: { uri: "127.0.0.1:5000" } }),
+    await LocalImageBuilderFlavor.createComponent({ name: "builder", config: { engine: "auto" } }),
+    await SlackAlerterFlavor.createComponent({ name: "alerts", config: { channel: "#builds" } }),
   ],
 });
 stack.validate();

@@ -7,7 +7,7 @@ import {
   BuildError,
   ConfigError,
   type ContainerRegistry,
-  defaultContainerRegistryFlavor,
+  DefaultContainerRegistryFlavor,
   ImageReference,
   silentLogger,
 } from "@flavorstack/core";
@@ -37,7 +37,7 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
   beforeAll(async () => {
     registry = await startRegistry();
     baseImage = await pushBusyboxBase(registry.hostPort);
-    containerRegistry = await defaultContainerRegistryFlavor.createComponent({
+    containerRegistry = await DefaultContainerRegistryFlavor.createComponent({
       name: "registry",
       config: { uri: registry.hostPort },
     });

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { BuildContext, defaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
+import { BuildContext, DefaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
 import { KanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
 import { describe, expect, it } from "vitest";
 
@@ -38,7 +38,7 @@ describe("kaniko image builder → real cluster → real registry", {
       },
       { kubeConfig: config, logger: silentLogger },
     );
-    const registry = await defaultContainerRegistryFlavor.createComponent({
+    const registry = await DefaultContainerRegistryFlavor.createComponent({
       name: "registry",
       config: { uri: registryUri },
     });

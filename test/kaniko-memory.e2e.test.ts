@@ -18,7 +18,7 @@ const CONTEXT_SIZES = [208 * MiB, 1024 * MiB];
 const PEAK_RSS_LIMIT_BYTES = 128 * MiB;
 
 const CHILD = `
-const { BuildContext, defaultContainerRegistryFlavor, silentLogger } = await import("@flavorstack/core");
+const { BuildContext, DefaultContainerRegistryFlavor, silentLogger } = await import("@flavorstack/core");
 const { KanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
 // What the process costs before any build: node, core and kaniko loaded.
 const beforeBuild = process.resourceUsage().maxRSS * 1024;
@@ -27,7 +27,7 @@ const builder = new KanikoImageBuilder(
   { id: "child", name: "child", flavor: "kaniko", config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: input.context }) },
   { kubeconfigPath: input.kubeconfig, logger: silentLogger },
 );
-const registry = await defaultContainerRegistryFlavor.createComponent({ name: "r", config: { uri: "registry.example.com/team" } });
+const registry = await DefaultContainerRegistryFlavor.createComponent({ name: "r", config: { uri: "registry.example.com/team" } });
 let sent = 0;
 const started = performance.now();
 const image = await builder.build(

@@ -14,14 +14,14 @@ const testDir = path.dirname(fileURLToPath(import.meta.url));
  * workspace packages) against the double; it prints one JSON line when done.
  */
 const CHILD = `
-const { BuildContext, consoleLogger, defaultContainerRegistryFlavor } = await import("@flavorstack/core");
+const { BuildContext, consoleLogger, DefaultContainerRegistryFlavor } = await import("@flavorstack/core");
 const { KanikoImageBuilder, KanikoImageBuilderFlavor } = await import("@flavorstack/kaniko");
 const input = JSON.parse(process.env.KANIKO_CHILD_INPUT);
 const builder = new KanikoImageBuilder(
   { id: "child", name: "child", flavor: "kaniko", config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: input.context }) },
   { kubeconfigPath: input.kubeconfig, logger: consoleLogger },
 );
-const registry = await defaultContainerRegistryFlavor.createComponent({ name: "r", config: { uri: "registry.example.com/team" } });
+const registry = await DefaultContainerRegistryFlavor.createComponent({ name: "r", config: { uri: "registry.example.com/team" } });
 const image = await builder.build("registry.example.com/team/app:signal", new BuildContext({ root: input.root, logger: consoleLogger }), {}, registry);
 console.log(JSON.stringify({ image: String(image) }));
 `;

@@ -53,7 +53,7 @@ async function checkTools(args: BenchArgs): Promise<void> {
     throw new Error("@flavorstack/core is not built: run `pnpm --filter @flavorstack/core build` first.");
   }
   const built = statSync(distIndex).mtimeMs;
-  const stale = readdirSync(path.join(CORE_DIR, "src")).filter(
+  const stale = readdirSync(path.join(CORE_DIR, "src"), { recursive: true, encoding: "utf8" }).filter(
     (name) => name.endsWith(".ts") && statSync(path.join(CORE_DIR, "src", name)).mtimeMs > built,
   );
   if (stale.length) {

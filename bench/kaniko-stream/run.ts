@@ -5,7 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { BuildContext, type ContainerRegistry, defaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
+import { BuildContext, type ContainerRegistry, DefaultContainerRegistryFlavor, silentLogger } from "@flavorstack/core";
 import { KanikoImageBuilder, KanikoImageBuilderFlavor } from "@flavorstack/kaniko";
 import { type ExecutorContext, type ExecutorResult, startKubernetesDouble } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE } from "@flavorstack/testing/kaniko";
@@ -228,7 +228,7 @@ async function suite(
       },
       { kubeconfigPath, logger: silentLogger, handleProcessSignals: false },
     );
-    const containerRegistry: ContainerRegistry = await defaultContainerRegistryFlavor.createComponent({
+    const containerRegistry: ContainerRegistry = await DefaultContainerRegistryFlavor.createComponent({
       name: "registry",
       config: { uri: REGISTRY },
     });

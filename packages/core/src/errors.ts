@@ -3,12 +3,26 @@
  * wrong and what to do about it; the underlying error, if any, is kept as
  * `cause` (never flattened into the message, so nothing is lost).
  */
+const FLAVORSTACK_ERROR_BRAND = Symbol.for("flavorstack.error");
+
 export class FlavorstackError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /**
+   * Whether `error` is a flavorstack error, also one thrown by another copy of
+   * `@flavorstack/core` (an integration in node_modules may bring its own), which
+   * `instanceof` would miss. The subclass is then told by `name`.
+   */
+  static isInstance(error: unknown): error is FlavorstackError {
+    return typeof error === "object" && error !== null && FLAVORSTACK_ERROR_BRAND in error;
+  }
 }
+
+// On the prototype, so every instance of every copy carries it without a field of its own.
+Object.defineProperty(FlavorstackError.prototype, FLAVORSTACK_ERROR_BRAND, { value: true });
 
 /** A component's configuration does not satisfy its flavor's schema. */
 export class ConfigError extends FlavorstackError {}
@@ -41,3 +55,8 @@ export class BuildContextError extends FlavorstackError {}
 
 /** An image build or push failed. */
 export class BuildError extends FlavorstackError {}
+
+/** The message of anything thrown, for messages that name a cause. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,36 +1,32 @@
-export type { ArtifactStoreOpenMode, ArtifactStoreStat } from "./artifact-store.js";
-export { ArtifactStore } from "./artifact-store.js";
-export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context.js";
-export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
-export { builtinFlavors, builtinIntegration } from "./builtin-integration.js";
+// @flavorstack/core, for pipeline code: compose and validate stacks from flavors, build images.
+// Integration authors (new flavors, stores, image builders) import "@flavorstack/core/plugin".
+
+export type { ArtifactStore } from "./artifact-stores/artifact-store.js";
+export type {
+  ArtifactStoreOpenMode,
+  ArtifactStoreOverwriteOptions,
+  ArtifactStoreStat,
+  ArtifactStoreWalkEntry,
+  ArtifactStoreWalkOptions,
+} from "./artifact-stores/artifact-store-types.js";
+export type { LocalArtifactStoreConfig } from "./artifact-stores/local/local-artifact-store-config.js";
+export { LocalArtifactStoreFlavor } from "./artifact-stores/local/local-artifact-store-flavor.js";
+export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context/build-context.js";
+export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context/build-context.js";
+export { AwsContainerRegistryFlavor } from "./container-registries/aws/aws-container-registry-flavor.js";
+export { AzureContainerRegistryFlavor } from "./container-registries/azure/azure-container-registry-flavor.js";
+export type { ContainerRegistry } from "./container-registries/container-registry.js";
+export type { ContainerRegistryConfig } from "./container-registries/container-registry-config.js";
+export { CONTAINER_REGISTRY_FLAVORS } from "./container-registries/container-registry-flavors.js";
+export { DefaultContainerRegistryFlavor } from "./container-registries/default/default-container-registry-flavor.js";
+export { DockerHubContainerRegistryFlavor } from "./container-registries/dockerhub/dockerhub-container-registry-flavor.js";
+export { GcpContainerRegistryFlavor } from "./container-registries/gcp/gcp-container-registry-flavor.js";
+export { GitHubContainerRegistryFlavor } from "./container-registries/github/github-container-registry-flavor.js";
 export {
-  ContainerRegistry,
-  type ContainerRegistryConfig,
-  containerRegistryConfigSchema,
-  containerRegistryUri,
   isLocalRegistryHost,
   parseRegistryUri,
   type RegistryLocation,
-} from "./container-registry.js";
-export {
-  awsContainerRegistryFlavor,
-  azureContainerRegistryFlavor,
-  containerRegistryFlavors,
-  defaultContainerRegistryFlavor,
-  dockerHubContainerRegistryFlavor,
-  gcpContainerRegistryFlavor,
-  githubContainerRegistryFlavor,
-} from "./container-registry-flavors.js";
-export {
-  createFlavorstackContainer,
-  createToken,
-  FlavorRegistryToken,
-  type FlavorstackContainerOptions,
-  IntegrationRegistryToken,
-  LoggerToken,
-  resolve,
-  type Token,
-} from "./dependency-injection.js";
+} from "./container-registries/registry-location.js";
 export {
   ArtifactStoreError,
   BuildContextError,
@@ -41,41 +37,31 @@ export {
   RegistryError,
   StackValidationError,
 } from "./errors.js";
-export {
-  type AnyFlavor,
-  type ComponentFactory,
-  type CreateComponentInput,
-  defineFlavor,
-  describeIssues,
-  type Flavor,
-  type FlavorDefinition,
-} from "./flavor.js";
-export { FlavorRegistry } from "./flavor-registry.js";
-export {
-  type BuildOptions,
-  type BuildProgress,
+export type {
+  BuildOptions,
+  BuildProgress,
   ImageBuilder,
-  type UploadedBuildContext,
-} from "./image-builder.js";
-export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-reference.js";
-export { defineIntegration, type Integration, type IntegrationDefinition } from "./integration.js";
-export { INTEGRATION_MANIFEST_FIELD, IntegrationRegistry } from "./integration-registry.js";
-export { LocalArtifactStore } from "./local-artifact-store.js";
-export { localArtifactStoreFlavor } from "./local-artifact-store-flavor.js";
-export { type ContainerEngineName, detectEngine } from "./local-image-builder/engine.js";
-export { LocalImageBuilder } from "./local-image-builder/local-image-builder.js";
-export {
-  type LocalImageBuilderConfig,
-  localImageBuilderConfigSchema,
-} from "./local-image-builder/local-image-builder-config.js";
-export { localImageBuilderFlavor } from "./local-image-builder/local-image-builder-flavor.js";
+  UploadedBuildContext,
+} from "./image-builders/image-builder.js";
+export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-builders/image-reference.js";
+export type { LocalImageBuilderConfig } from "./image-builders/local/local-image-builder-config.js";
+export { LocalImageBuilderFlavor } from "./image-builders/local/local-image-builder-flavor.js";
 export { consoleLogger, type Logger, silentLogger } from "./logger.js";
-export { createStack, SKIP_STACK_VALIDATION_ENV, Stack, type StackComponentOf, type StackInit } from "./stack.js";
-export { type AnyStackComponent, StackComponent, type StackComponentInit } from "./stack-component.js";
-export { isStackComponentType, STACK_COMPONENT_TYPES, type StackComponentType } from "./stack-component-type.js";
+export { BUILTIN_FLAVORS, BuiltinIntegration } from "./registry/builtin-integration.js";
 export {
-  createStackValidator,
-  type StackValidationResult,
-  type StackValidator,
-  type StackValidatorOptions,
-} from "./stack-validator.js";
+  createFlavorstackContainer,
+  createToken,
+  FlavorRegistryToken,
+  type FlavorstackContainerOptions,
+  IntegrationRegistryToken,
+  LoggerToken,
+  resolve,
+  type Token,
+} from "./registry/dependency-injection.js";
+export { FlavorRegistry } from "./registry/flavor-registry.js";
+export type { Integration } from "./registry/integration.js";
+export { INTEGRATION_MANIFEST_FIELD, IntegrationRegistry } from "./registry/integration-registry.js";
+export type { AnyFlavor, CreateComponentInput, Flavor } from "./stack/flavor.js";
+export { createStack, SKIP_STACK_VALIDATION_ENV, Stack, type StackInit } from "./stack/stack.js";
+export type { AnyStackComponent, StackComponentOf } from "./stack/stack-component.js";
+export { isStackComponentType, STACK_COMPONENT_TYPES, type StackComponentType } from "./stack/stack-component-type.js";

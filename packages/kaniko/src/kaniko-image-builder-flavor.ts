@@ -1,4 +1,4 @@
-import { defineFlavor } from "@flavorstack/core";
+import { defineFlavor } from "@flavorstack/core/plugin";
 import { kanikoImageBuilderConfigSchema } from "./kaniko-image-builder-config.js";
 
 /** The kaniko image builder flavor: its implementation (and @kubernetes/client-node) load on first use. */

@@ -9,7 +9,7 @@ import {
   type Logger,
   type StackComponentInit,
   type StackValidator,
-} from "@flavorstack/core";
+} from "@flavorstack/core/plugin";
 import { STDIN_CONTEXT } from "./build/kaniko-pod-spec.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";

@@ -25,9 +25,9 @@ describe("KanikoIntegration", () => {
   });
 
   it("registers the flavor into a container's flavor registry", async () => {
-    const container = createFlavorstackContainer({ logger: silentLogger });
-    await KanikoIntegration.register(container);
-    expect(resolve(container, FlavorRegistryToken).get("image_builder", "kaniko")).toBe(KanikoImageBuilderFlavor);
+    const flavors = resolve(createFlavorstackContainer({ logger: silentLogger }), FlavorRegistryToken);
+    await KanikoIntegration.register(flavors);
+    expect(flavors.get("image_builder", "kaniko")).toBe(KanikoImageBuilderFlavor);
   });
 
   it("describes the flavor as ZenML does", () => {

@@ -1,4 +1,4 @@
-import { defineIntegration } from "@flavorstack/core";
+import { defineIntegration } from "@flavorstack/core/plugin";
 import { KanikoImageBuilderFlavor } from "./kaniko-image-builder-flavor.js";
 
 /** The kaniko integration: the `kaniko` image builder flavor. */

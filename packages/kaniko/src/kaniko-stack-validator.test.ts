@@ -1,10 +1,10 @@
 import {
   createStack,
-  defaultContainerRegistryFlavor,
-  LocalArtifactStore,
-  StackComponent,
+  DefaultContainerRegistryFlavor,
+  LocalArtifactStoreFlavor,
   StackValidationError,
 } from "@flavorstack/core";
+import { StackComponent } from "@flavorstack/core/plugin";
 import { describe, expect, it } from "vitest";
 import {
   createKanikoStackValidator,
@@ -17,8 +17,11 @@ class RemoteStore extends StackComponent<{ path: string }> {
 }
 
 const remoteStore = new RemoteStore({ id: "s", name: "bucket", flavor: "s3", config: { path: "s3://bucket" } });
-const localStore = new LocalArtifactStore({ path: "/tmp/flavorstack-kaniko-validator" });
-const registry = (uri: string) => defaultContainerRegistryFlavor.createComponent({ name: "registry", config: { uri } });
+const localStore = await LocalArtifactStoreFlavor.createComponent({
+  name: "local",
+  config: { path: "/tmp/flavorstack-kaniko-validator" },
+});
+const registry = (uri: string) => DefaultContainerRegistryFlavor.createComponent({ name: "registry", config: { uri } });
 
 describe("createKanikoStackValidator", () => {
   it("requires a container registry (ZenML's message)", () => {

@@ -1,4 +1,4 @@
-import { createStackValidator, type StackValidator } from "@flavorstack/core";
+import { createStackValidator, type StackValidator } from "@flavorstack/core/plugin";
 
 /** ZenML's words when the stack's container registry is on this machine. */
 export const LOCAL_REGISTRY_MESSAGE =

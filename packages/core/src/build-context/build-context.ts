@@ -1,0 +1,125 @@
+import path from "node:path";
+import { Writable } from "node:stream";
+import { consoleLogger, type Logger } from "../logger.js";
+import { prepareContext, walkContext } from "./context-walk.js";
+import { buildVirtualTree, type VirtualDir } from "./extra-files.js";
+import { ParallelGzip } from "./parallel-gzip.js";
+import { SinkOutput } from "./sink-output.js";
+import { PlainTar, type TarEncoder } from "./tar-encoder.js";
+import { packContext } from "./tar-producer.js";
+
+/** The gzip level {@link BuildContext.writeArchive} and `checksum()` use by default: fast. */
+export const DEFAULT_COMPRESSION_LEVEL = 1;
+
+export interface BuildContextOptions {
+  /** The directory archived; entries are relative to it. */
+  root: string;
+  /** The ignore file: absolute or relative to `root`; default `<root>/.dockerignore` if present. */
+  dockerignoreFile?: string;
+  /**
+   * Files added to the archive, by `/`-separated path relative to the root
+   * (may be nested, in directories that need not exist). They are always
+   * included and replace an entry of the same path.
+   */
+  extraFiles?: Record<string, string | Uint8Array>;
+  logger?: Logger;
+}
+
+export interface ArchiveOptions {
+  /** gzip the tar (default true); false writes a plain tar. */
+  gzip?: boolean;
+  /** gzip level 0–9; default {@link DEFAULT_COMPRESSION_LEVEL}. */
+  level?: number;
+}
+
+export interface ArchiveResult {
+  /** Bytes written to the sink. */
+  bytes: number;
+  /** sha256 (hex) of exactly those bytes. */
+  sha256: string;
+}
+
+/**
+ * A Docker build context: the files under `root` minus what `.dockerignore`
+ * excludes (Docker's own rules, see `docker-ignore.ts`), plus `extraFiles`,
+ * archived as a deterministic tar (optionally gzipped) in one streaming pass.
+ *
+ * Determinism: entries in byte-wise path order, directories as `name/`,
+ * mtime 0, uid/gid 0, no user/group names, modes normalised (directories
+ * 0755, files 0755 if any execute bit is set else 0644, symlinks 0777), gzip
+ * header without name and mtime 0 — the same tree gives the same bytes
+ * wherever it lives and whatever its timestamps.
+ *
+ * The root `Dockerfile` and every extra file are always included; the
+ * `.dockerignore` itself never is. Symlinks are archived as symlinks, never
+ * followed; sockets, FIFOs and devices are skipped with a warning.
+ */
+export class BuildContext {
+  /** The context's root directory, absolute. */
+  readonly root: string;
+  readonly #dockerignoreFile: string | undefined;
+  readonly #extras: VirtualDir;
+  readonly #logger: Logger;
+
+  constructor(options: BuildContextOptions) {
+    this.root = path.resolve(options.root);
+    this.#dockerignoreFile = options.dockerignoreFile;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#extras = buildVirtualTree(options.extraFiles ?? {});
+  }
+
+  /** Sorted relative paths of the archive's non-directory entries (files and symlinks). */
+  async files(): Promise<string[]> {
+    const prepared = await prepareContext(this.root, this.#dockerignoreFile);
+    const files: string[] = [];
+    for (const entry of walkContext(prepared, this.#extras, this.#logger)) {
+      if (entry.kind !== "directory") files.push(entry.path);
+    }
+    return files;
+  }
+
+  /**
+   * Writes the archive to `sink` in one streaming pass, respecting the sink's
+   * backpressure, then ends the sink (`sink.end()`, as `stream.pipeline`
+   * does) and resolves once it has emitted 'finish'. On failure the sink is
+   * destroyed with the error, so a consumer never takes a truncated archive
+   * for a whole one.
+   *
+   * gzip (the default) compresses blocks in parallel on libuv's thread pool
+   * into one gzip member; `gzip: false` writes a plain tar.
+   */
+  async writeArchive(sink: Writable, options: ArchiveOptions = {}): Promise<ArchiveResult> {
+    const gzip = options.gzip ?? true;
+    const level = options.level ?? DEFAULT_COMPRESSION_LEVEL;
+    const output = new SinkOutput(sink);
+    try {
+      const prepared = await prepareContext(this.root, this.#dockerignoreFile);
+      const encoder: TarEncoder = gzip ? new ParallelGzip(output, { level }) : new PlainTar(output);
+      await packContext(
+        {
+          root: prepared.root,
+          entries: walkContext(prepared, this.#extras, this.#logger),
+          hasDockerignore: prepared.hasDockerignore,
+          logger: this.#logger,
+        },
+        encoder,
+      );
+      await encoder.end();
+      await output.finish();
+    } catch (error) {
+      if (!sink.destroyed) sink.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    return { bytes: output.bytes, sha256: output.hash.digest("hex") };
+  }
+
+  /** sha256 (hex) of the gzipped archive at the default level, streamed into the hash. */
+  async checksum(): Promise<string> {
+    const discard = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback();
+      },
+    });
+    return (await this.writeArchive(discard, { gzip: true })).sha256;
+  }
+}

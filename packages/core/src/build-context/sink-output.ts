@@ -1,0 +1,65 @@
+import { createHash, type Hash } from "node:crypto";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { BuildContextError } from "../errors.js";
+import type { GzipOutput } from "./parallel-gzip.js";
+
+/** The caller's sink, with byte count, sha256 and drain tracking. */
+export class SinkOutput implements GzipOutput {
+  readonly hash: Hash = createHash("sha256");
+  bytes = 0;
+  #needDrain = false;
+  #error: unknown;
+  #waiters: Array<{
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
+
+  readonly #sink: Writable;
+
+  constructor(sink: Writable) {
+    this.#sink = sink;
+    sink.on("error", (error) => this.#fail(error));
+    sink.on("close", () =>
+      this.#fail(new BuildContextError("The archive sink closed before the archive was written.")),
+    );
+    sink.on("drain", () => {
+      this.#needDrain = false;
+      for (const waiter of this.#waiters.splice(0)) waiter.resolve();
+    });
+  }
+
+  get blocked(): boolean {
+    return this.#needDrain || this.#error !== undefined;
+  }
+
+  write(chunk: Buffer, flushed?: () => void): void {
+    if (this.#error !== undefined) throw this.#error;
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    const written = flushed
+      ? this.#sink.write(chunk, (error) => {
+          if (!error) flushed();
+        })
+      : this.#sink.write(chunk);
+    if (!written) this.#needDrain = true;
+  }
+
+  whenUnblocked(): Promise<void> {
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    if (!this.#needDrain) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  async finish(): Promise<void> {
+    if (this.#error !== undefined) throw this.#error;
+    this.#sink.end();
+    await finished(this.#sink, { readable: false });
+  }
+
+  #fail(error: unknown): void {
+    if (this.#error !== undefined) return;
+    this.#error = error;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+}

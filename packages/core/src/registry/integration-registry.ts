@@ -1,0 +1,113 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { errorMessage, RegistryError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { FlavorRegistrar, Integration } from "./integration.js";
+
+/**
+ * The `package.json` field that marks a package as a flavorstack integration:
+ * `"flavorstack": { "integration": "./dist/integration.js" }`, a module whose
+ * `integration` (or default) export is an `Integration`.
+ */
+export const INTEGRATION_MANIFEST_FIELD = "flavorstack";
+
+/** Integrations by name; registering one registers its flavors into the flavor registry. */
+export class IntegrationRegistry {
+  readonly #integrations = new Map<string, Integration>();
+  readonly #flavors: FlavorRegistrar;
+  readonly #logger: Logger;
+
+  /** `preregistered`: integrations whose flavors `flavors` already holds. */
+  constructor(flavors: FlavorRegistrar, logger: Logger, preregistered: readonly Integration[] = []) {
+    this.#flavors = flavors;
+    this.#logger = logger;
+    for (const integration of preregistered) this.#integrations.set(integration.name, integration);
+  }
+
+  async register(integration: Integration): Promise<void> {
+    if (this.#integrations.has(integration.name)) {
+      throw new RegistryError(
+        `An integration named '${integration.name}' is already registered; integration names must be unique.`,
+      );
+    }
+    await integration.register(this.#flavors);
+    this.#integrations.set(integration.name, integration);
+  }
+
+  has(name: string): boolean {
+    return this.#integrations.has(name);
+  }
+
+  get(name: string): Integration {
+    const integration = this.#integrations.get(name);
+    if (integration) return integration;
+    throw new RegistryError(
+      `No integration named '${name}'. Known integrations: ${this.list()
+        .map((known) => known.name)
+        .join(", ")}. Install its package (e.g. \`pnpm add @flavorstack/${name}\`) and discover or register it.`,
+    );
+  }
+
+  list(): Integration[] {
+    return [...this.#integrations.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Finds installed integration packages (named `@flavorstack/*` or
+   * `[@scope/]flavorstack-*`) in the `node_modules` folders from `fromDir` upwards and registers those not yet known. A package that fails
+   * to load is logged, not raised, so one broken integration hides no other.
+   */
+  async discover(fromDir: string = process.cwd()): Promise<Integration[]> {
+    const found: Integration[] = [];
+    for (const packageDir of await findIntegrationPackages(fromDir)) {
+      try {
+        const manifest = JSON.parse(await readFile(path.join(packageDir, "package.json"), "utf8"));
+        const entry = manifest[INTEGRATION_MANIFEST_FIELD]?.integration;
+        if (typeof entry !== "string") continue;
+        const module = await import(pathToFileURL(path.join(packageDir, entry)).href);
+        const integration: Integration | undefined = module.integration ?? module.default;
+        if (!integration || typeof integration.register !== "function") {
+          throw new RegistryError(`${entry} exports no 'integration'`);
+        }
+        if (this.has(integration.name)) continue;
+        await this.register(integration);
+        found.push(integration);
+      } catch (error) {
+        this.#logger.warn(`Could not load the integration in ${packageDir}: ${errorMessage(error)}`);
+      }
+    }
+    return found;
+  }
+}
+
+async function findIntegrationPackages(fromDir: string): Promise<string[]> {
+  const seen = new Set<string>();
+  const candidates: string[] = [];
+  for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
+    const nodeModules = path.join(dir, "node_modules");
+    for (const entry of await readdir(nodeModules).catch(() => [] as string[])) {
+      const packageDirs = entry.startsWith("@")
+        ? (await readdir(path.join(nodeModules, entry)).catch(() => [] as string[])).map((name) =>
+            path.join(nodeModules, entry, name),
+          )
+        : entry.startsWith(".")
+          ? []
+          : [path.join(nodeModules, entry)];
+      for (const packageDir of packageDirs) {
+        const name = path.relative(nodeModules, packageDir);
+        if (seen.has(name) || !isIntegrationPackageName(name)) continue;
+        const manifest = await readFile(path.join(packageDir, "package.json"), "utf8").catch(() => "");
+        if (manifest.includes(`"${INTEGRATION_MANIFEST_FIELD}"`)) {
+          seen.add(name);
+          candidates.push(packageDir);
+        }
+      }
+    }
+    if (path.dirname(dir) === dir) return candidates;
+  }
+}
+
+function isIntegrationPackageName(name: string): boolean {
+  return name.startsWith("@flavorstack/") || /(?:^|\/)flavorstack-/.test(name);
+}

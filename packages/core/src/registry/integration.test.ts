@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { Logger } from "../logger.js";
+import {
+  createFlavorstackContainer,
+  FlavorRegistryToken,
+  IntegrationRegistryToken,
+  resolve,
+} from "./dependency-injection.js";
+import { defineIntegration } from "./integration.js";
+
+async function writePackage(root: string, name: string, files: Record<string, string>) {
+  const dir = path.join(root, "node_modules", name);
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), content);
+  }
+}
+
+describe("Integration", () => {
+  it("is installed when every requirement resolves from its location", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "flavorstack-integration-"));
+    await writePackage(root, "present-sdk", { "package.json": '{"name":"present-sdk"}' });
+    await writePackage(root, "@scope/sdk", { "package.json": '{"name":"@scope/sdk"}' });
+    const from = pathToFileURL(path.join(root, "src", "deep", "integration.js"));
+    const complete = defineIntegration({
+      name: "ok",
+      requirements: ["present-sdk", "@scope/sdk@^1"],
+      flavors: () => [],
+      resolveFrom: from,
+    });
+    expect(await complete.isInstalled()).toBe(true);
+    const partial = defineIntegration({
+      name: "partial",
+      requirements: ["present-sdk", "absent-sdk"],
+      flavors: () => [],
+      resolveFrom: from,
+    });
+    expect(await partial.isInstalled()).toBe(false);
+    expect(await partial.missingRequirements()).toEqual(["absent-sdk"]);
+  });
+});
+
+describe("IntegrationRegistry.discover", () => {
+  it("registers installed integration packages and logs, not raises, broken ones", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "flavorstack-discover-"));
+    await writePackage(root, "@flavorstack/acme", {
+      "package.json": JSON.stringify({
+        name: "@flavorstack/acme",
+        type: "module",
+        flavorstack: { integration: "./integration.js" },
+      }),
+      "integration.js": `
+        export const integration = {
+          name: "acme", requirements: [],
+          flavors: async () => [],
+          isInstalled: async () => true,
+          missingRequirements: async () => [],
+          register: async () => {},
+        };`,
+    });
+    await writePackage(root, "flavorstack-broken", {
+      "package.json": JSON.stringify({
+        name: "flavorstack-broken",
+        type: "module",
+        flavorstack: { integration: "./integration.js" },
+      }),
+      "integration.js": "throw new Error('boom at import');",
+    });
+    await writePackage(root, "unrelated", {
+      "package.json": JSON.stringify({ name: "unrelated", flavorstack: { integration: "./nope.js" } }),
+    });
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (message) => warnings.push(message) };
+    const container = createFlavorstackContainer({ logger });
+    const found = await resolve(container, IntegrationRegistryToken).discover(path.join(root, "app"));
+    expect(found.map((integration) => integration.name)).toEqual(["acme"]);
+    expect(resolve(container, IntegrationRegistryToken).get("acme").name).toBe("acme");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Could not load the integration in .*flavorstack-broken: boom at import/);
+    expect(resolve(container, FlavorRegistryToken).list().length).toBeGreaterThan(0);
+  });
+});
