@@ -13,9 +13,9 @@ export interface Measured {
   sha256s: Set<string>;
 }
 
-export const RSS_TARGET_MIB = 128;
-export const SIZE_TARGET = 1.1;
-export const WALL_TARGET = 1.0;
+const RSS_TARGET_MIB = 128;
+const SIZE_TARGET = 1.1;
+const WALL_TARGET = 1.0;
 /** Peak RSS at the largest size may exceed the smallest size's by this factor and still count as flat. */
 export const RSS_GROWTH_TARGET = 1.1;
 

@@ -17,7 +17,7 @@ export interface RunningRegistry {
 }
 
 /** Every manifest media type a registry may hold for a tag. */
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.docker.distribution.manifest.v2+json",
   "application/vnd.oci.image.index.v1+json",

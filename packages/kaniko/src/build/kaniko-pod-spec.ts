@@ -5,7 +5,7 @@ import type { KanikoImageBuilderConfig } from "../kaniko-image-builder-config.js
 /** The executor's container name in every build pod. */
 export const KANIKO_CONTAINER_NAME = "kaniko";
 /** Where kaniko writes `<repository>@sha256:<digest>` (the container's termination message). */
-export const TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+const TERMINATION_MESSAGE_PATH = "/dev/termination-log";
 /** The context argument for a context streamed over the container's stdin. */
 export const STDIN_CONTEXT = "tar://stdin";
 
@@ -14,7 +14,7 @@ export const MANAGED_BY_VALUE = "flavorstack";
 export const COMPONENT_LABEL = "flavorstack.io/component";
 export const COMPONENT_VALUE = "kaniko-build";
 export const BUILD_ID_LABEL = "flavorstack.io/build-id";
-export const IMAGE_ANNOTATION = "flavorstack.io/image";
+const IMAGE_ANNOTATION = "flavorstack.io/image";
 
 /** Selects every kaniko build pod flavorstack made (what `sweep()` deletes). */
 export const KANIKO_POD_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${COMPONENT_LABEL}=${COMPONENT_VALUE}`;

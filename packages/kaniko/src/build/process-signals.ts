@@ -1,5 +1,5 @@
 /** Signals that end a build and trigger cleanup. */
-export const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 
 /** Longest wait for cleanups before the signal is re-raised anyway. */
 const CLEANUP_TIMEOUT_MS = 20_000;

@@ -7,7 +7,7 @@ import type { KubeConfigLike } from "./lean-kube-config.js";
 import { wsFramer } from "./ws-framer.js";
 
 /** Subprotocols offered, newest first (as client-node and kubectl do). */
-export const ATTACH_PROTOCOLS = [
+const ATTACH_PROTOCOLS = [
   "v5.channel.k8s.io",
   "v4.channel.k8s.io",
   "v3.channel.k8s.io",
@@ -27,7 +27,7 @@ const V5 = "v5.channel.k8s.io";
  * message events; the archive writer hands over ~1 MiB gzip blocks, so most
  * go out whole), and API servers take them (client-go reads up to 32 MiB).
  */
-export const ATTACH_FRAME_BYTES = 1024 * 1024;
+const ATTACH_FRAME_BYTES = 1024 * 1024;
 /** Stop taking archive bytes while this much is queued on the socket... */
 export const ATTACH_HIGH_WATER = 4 * 1024 * 1024;
 /** ...and take more once it is down to this. */

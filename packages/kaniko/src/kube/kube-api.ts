@@ -8,13 +8,13 @@ import type { KubeConfigLike } from "./lean-kube-config.js";
 import { http } from "./node-http.js";
 
 /** Per-request time limit of plain (non-streaming) calls. */
-export const KUBE_REQUEST_TIMEOUT_MS = 30_000;
+const KUBE_REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const KEEP_ALIVE_PROBE_MS = 30_000;
 
-export type KubeQuery = Record<string, string | number | boolean | undefined>;
+type KubeQuery = Record<string, string | number | boolean | undefined>;
 
-export interface KubeRequestOptions {
+interface KubeRequestOptions {
   query?: KubeQuery;
   /** Sent as JSON. */
   body?: unknown;

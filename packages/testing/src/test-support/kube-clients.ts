@@ -1,4 +1,4 @@
-import { PassThrough, Readable, Writable } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { Attach, CoreV1Api, KubeConfig, Log, type V1Pod, Watch } from "@kubernetes/client-node";
 import type { KubernetesDouble } from "../kubernetes/start-kubernetes-double.js";
 
@@ -76,10 +76,6 @@ export function collector(): { stream: Writable; text(): string; ended: Promise<
 /** A stdin for `Attach.attach`: push chunks, then `end()`. */
 export function stdinStream(): PassThrough {
   return new PassThrough();
-}
-
-export function readableOf(data: Buffer): Readable {
-  return Readable.from([data]);
 }
 
 /** Resolves when the socket closes. */

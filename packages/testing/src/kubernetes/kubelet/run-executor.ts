@@ -4,7 +4,7 @@ import type { Executor, ExecutorContainer, ExecutorResult } from "./executor.js"
 import type { PodRuntime } from "./pod-runtime.js";
 
 /** Resolves a container's env to plain values (valueFrom entries are left out). */
-export function executorContainer(container: Container): ExecutorContainer {
+function executorContainer(container: Container): ExecutorContainer {
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
     if (typeof variable.value === "string") env[variable.name] = variable.value;
