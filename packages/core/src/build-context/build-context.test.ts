@@ -390,7 +390,10 @@ describe("BuildContext errors and warnings", () => {
     const asNobody = process.getuid?.() === 0;
     // root reads anything: drop to an unprivileged effective uid for the read. Only our own temp
     // dirs are opened up; the OS temp dir is never changed.
-    test.skip(asNobody && !othersCanTraverse(path.dirname(root)), NOBODY_CANNOT_REACH_TMP);
+    if (asNobody && !othersCanTraverse(path.dirname(root))) {
+      test.task.meta.skipReason = NOBODY_CANNOT_REACH_TMP;
+      test.skip(NOBODY_CANNOT_REACH_TMP);
+    }
     if (asNobody) fs.chmodSync(root, 0o755);
     fs.chmodSync(path.join(root, "locked"), 0o755);
     const sink = memorySink();
@@ -413,7 +416,10 @@ describe("BuildContext errors and warnings", () => {
     write("closed/a.txt");
     fs.chmodSync(path.join(root, "closed"), 0o000);
     const asNobody = process.getuid?.() === 0;
-    test.skip(asNobody && !othersCanTraverse(path.dirname(root)), NOBODY_CANNOT_REACH_TMP);
+    if (asNobody && !othersCanTraverse(path.dirname(root))) {
+      test.task.meta.skipReason = NOBODY_CANNOT_REACH_TMP;
+      test.skip(NOBODY_CANNOT_REACH_TMP);
+    }
     if (asNobody) fs.chmodSync(root, 0o755);
     if (asNobody) process.seteuid?.(65534);
     let error: unknown;
