@@ -6,6 +6,8 @@ export interface ContainerRegistryFlavorDefinition {
   name: string;
   displayName: string;
   docsUrl?: string;
+  /** The integration that ships the flavor; built-in when left out. */
+  integration?: string;
   configSchema: z.ZodType<ContainerRegistryConfig>;
 }
 

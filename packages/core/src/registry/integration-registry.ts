@@ -7,8 +7,9 @@ import type { FlavorRegistrar, Integration } from "./integration.js";
 
 /**
  * The `package.json` field that marks a package as a flavorstack integration:
- * `"flavorstack": { "integration": "./dist/integration.js" }`, a module whose
- * `integration` (or default) export is an `Integration`.
+ * `"flavorstack": { "integration": "./dist/index.js", "export": "KanikoIntegration" }`,
+ * a module and the name of its export that is the `Integration`; without
+ * `"export"`, its `integration` (or default) export.
  */
 export const INTEGRATION_MANIFEST_FIELD = "flavorstack";
 
@@ -63,12 +64,16 @@ export class IntegrationRegistry {
     for (const packageDir of await findIntegrationPackages(fromDir)) {
       try {
         const manifest = JSON.parse(await readFile(path.join(packageDir, "package.json"), "utf8"));
-        const entry = manifest[INTEGRATION_MANIFEST_FIELD]?.integration;
+        const { integration: entry, export: exportName } = manifest[INTEGRATION_MANIFEST_FIELD] ?? {};
         if (typeof entry !== "string") continue;
         const module = await import(pathToFileURL(path.join(packageDir, entry)).href);
-        const integration: Integration | undefined = module.integration ?? module.default;
+        const integration: Integration | undefined =
+          typeof exportName === "string" ? module[exportName] : (module.integration ?? module.default);
         if (!integration || typeof integration.register !== "function") {
-          throw new RegistryError(`${entry} exports no 'integration'`);
+          const expected = typeof exportName === "string" ? `'${exportName}'` : "'integration' or a default";
+          throw new RegistryError(
+            `${entry} has no ${expected} export that is an Integration: fix the "${INTEGRATION_MANIFEST_FIELD}" field of its package.json`,
+          );
         }
         if (this.has(integration.name)) continue;
         await this.register(integration);

@@ -70,6 +70,29 @@ describe("IntegrationRegistry.discover", () => {
       }),
       "integration.js": "throw new Error('boom at import');",
     });
+    await writePackage(root, "@flavorstack/named", {
+      "package.json": JSON.stringify({
+        name: "@flavorstack/named",
+        type: "module",
+        flavorstack: { integration: "./index.js", export: "NamedIntegration" },
+      }),
+      "index.js": `
+        export const NamedIntegration = {
+          name: "named", requirements: [],
+          flavors: async () => [],
+          isInstalled: async () => true,
+          missingRequirements: async () => [],
+          register: async () => {},
+        };`,
+    });
+    await writePackage(root, "flavorstack-misnamed", {
+      "package.json": JSON.stringify({
+        name: "flavorstack-misnamed",
+        type: "module",
+        flavorstack: { integration: "./index.js", export: "MisnamedIntegration" },
+      }),
+      "index.js": "export const SomethingElse = {};",
+    });
     await writePackage(root, "unrelated", {
       "package.json": JSON.stringify({ name: "unrelated", flavorstack: { integration: "./nope.js" } }),
     });
@@ -77,10 +100,13 @@ describe("IntegrationRegistry.discover", () => {
     const logger: Logger = { debug() {}, info() {}, warn: (message) => warnings.push(message) };
     const container = createFlavorstackContainer({ logger });
     const found = await resolve(container, IntegrationRegistryToken).discover(path.join(root, "app"));
-    expect(found.map((integration) => integration.name)).toEqual(["acme"]);
+    expect(found.map((integration) => integration.name).sort()).toEqual(["acme", "named"]);
     expect(resolve(container, IntegrationRegistryToken).get("acme").name).toBe("acme");
-    expect(warnings).toHaveLength(1);
+    expect(warnings.sort()).toHaveLength(2);
     expect(warnings[0]).toMatch(/Could not load the integration in .*flavorstack-broken: boom at import/);
+    expect(warnings[1]).toMatch(
+      /flavorstack-misnamed: \.\/index\.js has no 'MisnamedIntegration' export that is an Integration: fix the "flavorstack" field of its package\.json/,
+    );
     expect(resolve(container, FlavorRegistryToken).list().length).toBeGreaterThan(0);
   });
 });
