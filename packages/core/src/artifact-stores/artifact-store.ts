@@ -1,5 +1,4 @@
-import { Readable, type Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable, Writable } from "node:stream";
 import { ArtifactStoreError } from "../errors.js";
 import { StackComponent, type StackComponentInit } from "../stack/stack-component.js";
 import {
@@ -188,7 +187,8 @@ export abstract class ArtifactStore<
     const stream = await this.openWrite(resolved);
     const buffer =
       typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await this.#run("write", resolved, () => pipeline(Readable.from([buffer]), stream));
+    const { pipeline } = await import("node:stream/promises");
+    await this.#run("write", resolved, () => pipeline([buffer], stream));
   }
 
   /** Whether a file or directory exists at `path`. */

@@ -494,4 +494,17 @@ describe("BuildContext streaming", () => {
     sink.on("error", () => {});
     await expect(context().writeArchive(sink)).rejects.toThrow(/disk full/);
   });
+
+  it("rejects with the error of a sink that failed before the archive began (no unhandled 'error')", async () => {
+    write("Dockerfile");
+    const failed = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    failed.destroy(new Error("connection reset")); // emits 'error' on the next tick, with no listener of its own
+    await expect(context().writeArchive(failed)).rejects.toThrow(/connection reset/);
+
+    const closed = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    closed.destroy();
+    await expect(context().writeArchive(closed)).rejects.toThrow(
+      new BuildContextError("The archive sink closed before the archive was written."),
+    );
+  });
 });

@@ -1,12 +1,8 @@
 import path from "node:path";
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { consoleLogger, type Logger } from "../logger.js";
-import { prepareContext, walkContext } from "./context-walk.js";
-import { buildVirtualTree, type VirtualDir } from "./extra-files.js";
-import { ParallelGzip } from "./parallel-gzip.js";
-import { SinkOutput } from "./sink-output.js";
-import { PlainTar, type TarEncoder } from "./tar-encoder.js";
-import { packContext } from "./tar-producer.js";
+import type { ContextSource } from "./context-archive.js";
+import { buildVirtualTree } from "./extra-files.js";
 
 /** The gzip level {@link BuildContext.writeArchive} and `checksum()` use by default: fast. */
 export const DEFAULT_COMPRESSION_LEVEL = 1;
@@ -57,25 +53,22 @@ export interface ArchiveResult {
 export class BuildContext {
   /** The context's root directory, absolute. */
   readonly root: string;
-  readonly #dockerignoreFile: string | undefined;
-  readonly #extras: VirtualDir;
-  readonly #logger: Logger;
+  readonly #source: ContextSource;
 
   constructor(options: BuildContextOptions) {
     this.root = path.resolve(options.root);
-    this.#dockerignoreFile = options.dockerignoreFile;
-    this.#logger = options.logger ?? consoleLogger;
-    this.#extras = buildVirtualTree(options.extraFiles ?? {});
+    this.#source = {
+      root: this.root,
+      dockerignoreFile: options.dockerignoreFile,
+      extras: buildVirtualTree(options.extraFiles ?? {}),
+      logger: options.logger ?? consoleLogger,
+    };
   }
 
   /** Sorted relative paths of the archive's non-directory entries (files and symlinks). */
   async files(): Promise<string[]> {
-    const prepared = await prepareContext(this.root, this.#dockerignoreFile);
-    const files: string[] = [];
-    for (const entry of walkContext(prepared, this.#extras, this.#logger)) {
-      if (entry.kind !== "directory") files.push(entry.path);
-    }
-    return files;
+    const { listContextFiles } = await import("./context-archive.js");
+    return listContextFiles(this.#source);
   }
 
   /**
@@ -89,37 +82,26 @@ export class BuildContext {
    * into one gzip member; `gzip: false` writes a plain tar.
    */
   async writeArchive(sink: Writable, options: ArchiveOptions = {}): Promise<ArchiveResult> {
-    const gzip = options.gzip ?? true;
-    const level = options.level ?? DEFAULT_COMPRESSION_LEVEL;
-    const output = new SinkOutput(sink);
+    // The machinery loads on the first call. Until it listens to the sink, an error the sink emits must not go
+    // unhandled (and crash the process): this listener takes it, and the machinery finds it in `sink.errored`.
+    const holdError = () => {};
+    sink.on("error", holdError);
     try {
-      const prepared = await prepareContext(this.root, this.#dockerignoreFile);
-      const encoder: TarEncoder = gzip ? new ParallelGzip(output, { level }) : new PlainTar(output);
-      await packContext(
-        {
-          root: prepared.root,
-          entries: walkContext(prepared, this.#extras, this.#logger),
-          hasDockerignore: prepared.hasDockerignore,
-          logger: this.#logger,
-        },
-        encoder,
-      );
-      await encoder.end();
-      await output.finish();
+      const { writeContextArchive } = await import("./context-archive.js");
+      sink.off("error", holdError);
+      return await writeContextArchive(this.#source, sink, {
+        gzip: options.gzip ?? true,
+        level: options.level ?? DEFAULT_COMPRESSION_LEVEL,
+      });
     } catch (error) {
       if (!sink.destroyed) sink.destroy(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
-    return { bytes: output.bytes, sha256: output.hash.digest("hex") };
   }
 
   /** sha256 (hex) of the gzipped archive at the default level, streamed into the hash. */
   async checksum(): Promise<string> {
-    const discard = new Writable({
-      write(_chunk, _encoding, callback) {
-        callback();
-      },
-    });
-    return (await this.writeArchive(discard, { gzip: true })).sha256;
+    const { discardingSink } = await import("./context-archive.js");
+    return (await this.writeArchive(discardingSink(), { gzip: true })).sha256;
   }
 }

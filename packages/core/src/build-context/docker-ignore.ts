@@ -42,12 +42,9 @@ export interface DockerIgnorePattern {
   readonly exception: boolean;
 }
 
-enum MatchType {
-  Exact = 0,
-  Prefix = 1,
-  Suffix = 2,
-  Regexp = 3,
-}
+/** How a compiled pattern matches (patternmatcher's matchType). A const object, not an enum: Node runs the sources as they are. */
+const MATCH_TYPE = { Exact: 0, Prefix: 1, Suffix: 2, Regexp: 3 } as const;
+type MatchType = (typeof MATCH_TYPE)[keyof typeof MATCH_TYPE];
 
 interface CompiledPattern extends DockerIgnorePattern {
   readonly type: MatchType;
@@ -232,17 +229,17 @@ export class DockerIgnore {
 
 function matchPattern(pattern: CompiledPattern, path: string): boolean {
   switch (pattern.type) {
-    case MatchType.Exact:
+    case MATCH_TYPE.Exact:
       return path === pattern.pattern;
-    case MatchType.Prefix:
+    case MATCH_TYPE.Prefix:
       return path.startsWith(pattern.pattern.slice(0, -2));
-    case MatchType.Suffix: {
+    case MATCH_TYPE.Suffix: {
       const suffix = pattern.pattern.slice(2);
       if (path.endsWith(suffix)) return true;
       // `**/foo` matches "foo"
       return suffix.startsWith("/") && path === suffix.slice(1);
     }
-    case MatchType.Regexp:
+    case MATCH_TYPE.Regexp:
       return (pattern.regexp as RegExp).test(path);
   }
 }
@@ -262,7 +259,7 @@ function compilePattern(pattern: string, exception: boolean): CompiledPattern {
   validateGlob(pattern);
   const chars = Array.from(pattern);
   let regex = "^";
-  let type = MatchType.Exact;
+  let type: MatchType = MATCH_TYPE.Exact;
   let inClass = false;
   let literalEnd = -1;
   let offset = 0;
@@ -301,23 +298,23 @@ function compilePattern(pattern: string, exception: boolean): CompiledPattern {
         }
         if (i + 1 >= chars.length) {
           // "**" at the end: everything
-          if (type === MatchType.Exact) type = MatchType.Prefix;
+          if (type === MATCH_TYPE.Exact) type = MATCH_TYPE.Prefix;
           else {
             regex += ".*";
-            type = MatchType.Regexp;
+            type = MATCH_TYPE.Regexp;
           }
         } else {
           regex += "(.*/)?";
-          type = MatchType.Regexp;
+          type = MATCH_TYPE.Regexp;
         }
-        if (at === 0) type = MatchType.Suffix;
+        if (at === 0) type = MATCH_TYPE.Suffix;
       } else {
         regex += "[^/]*";
-        type = MatchType.Regexp;
+        type = MATCH_TYPE.Regexp;
       }
     } else if (ch === "?") {
       regex += "[^/]";
-      type = MatchType.Regexp;
+      type = MATCH_TYPE.Regexp;
     } else if (GO_ESCAPED.has(ch)) {
       regex += `\\${ch}`;
     } else if (ch === "\\") {
@@ -325,17 +322,17 @@ function compilePattern(pattern: string, exception: boolean): CompiledPattern {
         const next = chars[++i] as string;
         offset += next.length;
         regex += literal(next, false);
-        type = MatchType.Regexp;
+        type = MATCH_TYPE.Regexp;
       } else {
         regex += "\\\\";
       }
     } else if (ch === "[") {
       regex += "[";
       inClass = true;
-      type = MatchType.Regexp;
+      type = MATCH_TYPE.Regexp;
     } else if (ch === "]") {
       regex += "\\]";
-      type = MatchType.Regexp;
+      type = MATCH_TYPE.Regexp;
     } else if (ch === "^") {
       // Go's regexp reads a bare "^" as an anchor, and so does JavaScript's.
       regex += "^";
@@ -344,7 +341,7 @@ function compilePattern(pattern: string, exception: boolean): CompiledPattern {
     }
   }
   let regexp: RegExp | undefined;
-  if (type === MatchType.Regexp) {
+  if (type === MATCH_TYPE.Regexp) {
     try {
       regexp = new RegExp(`${regex}$`, "u");
     } catch (cause) {

@@ -19,10 +19,10 @@ export class SinkOutput implements GzipOutput {
 
   constructor(sink: Writable) {
     this.#sink = sink;
+    if (sink.errored) this.#fail(sink.errored);
+    else if (sink.destroyed) this.#fail(closedEarly());
     sink.on("error", (error) => this.#fail(error));
-    sink.on("close", () =>
-      this.#fail(new BuildContextError("The archive sink closed before the archive was written.")),
-    );
+    sink.on("close", () => this.#fail(closedEarly()));
     sink.on("drain", () => {
       this.#needDrain = false;
       for (const waiter of this.#waiters.splice(0)) waiter.resolve();
@@ -62,4 +62,8 @@ export class SinkOutput implements GzipOutput {
     this.#error = error;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
   }
+}
+
+function closedEarly(): BuildContextError {
+  return new BuildContextError("The archive sink closed before the archive was written.");
 }

@@ -1,16 +1,21 @@
-// tsyringe needs the Reflect metadata API to be present when it is imported;
-// we use it only with tokens and factories (no decorators, no emitted metadata).
-import "reflect-metadata";
-import {
-  type DependencyContainer,
-  type InjectionToken,
-  instanceCachingFactory,
-  container as rootContainer,
-} from "tsyringe";
+import { createRequire } from "node:module";
+import type { DependencyContainer, InjectionToken } from "tsyringe";
 import { consoleLogger, type Logger } from "../logger.js";
 import { BUILTIN_FLAVORS, BuiltinIntegration } from "./builtin-integration.js";
 import { FlavorRegistry } from "./flavor-registry.js";
 import { IntegrationRegistry } from "./integration-registry.js";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * tsyringe (33 modules) and the Reflect metadata API it needs when it is imported, loaded when the first
+ * container is made rather than with the package. Both are CommonJS, so `require` keeps this synchronous.
+ * We use tsyringe with tokens and factories only (no decorators, no emitted metadata).
+ */
+function loadTsyringe(): typeof import("tsyringe") {
+  require("reflect-metadata");
+  return require("tsyringe");
+}
 
 /** An injection token that carries the type it resolves to. */
 export type Token<T> = symbol & InjectionToken<T> & { readonly __resolvesTo?: T };
@@ -35,6 +40,7 @@ export interface FlavorstackContainerOptions {
  * code never registers anything in the global container.
  */
 export function createFlavorstackContainer(options: FlavorstackContainerOptions = {}): DependencyContainer {
+  const { container: rootContainer, instanceCachingFactory } = loadTsyringe();
   const container = (options.parent ?? rootContainer).createChildContainer();
   container.register(LoggerToken, { useValue: options.logger ?? consoleLogger });
   container.register(FlavorRegistryToken, {

@@ -1,4 +1,3 @@
-import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { errorMessage, RegistryError } from "../errors.js";
@@ -61,9 +60,9 @@ export class IntegrationRegistry {
    */
   async discover(fromDir: string = process.cwd()): Promise<Integration[]> {
     const found: Integration[] = [];
-    for (const packageDir of await findIntegrationPackages(fromDir)) {
+    for (const { packageDir, manifestText } of await findIntegrationPackages(fromDir)) {
       try {
-        const manifest = JSON.parse(await readFile(path.join(packageDir, "package.json"), "utf8"));
+        const manifest = JSON.parse(manifestText);
         const { integration: entry, export: exportName } = manifest[INTEGRATION_MANIFEST_FIELD] ?? {};
         if (typeof entry !== "string") continue;
         const module = await import(pathToFileURL(path.join(packageDir, entry)).href);
@@ -86,9 +85,16 @@ export class IntegrationRegistry {
   }
 }
 
-async function findIntegrationPackages(fromDir: string): Promise<string[]> {
+/** A package in node_modules whose package.json mentions the integration manifest field. */
+interface IntegrationCandidate {
+  packageDir: string;
+  manifestText: string;
+}
+
+async function findIntegrationPackages(fromDir: string): Promise<IntegrationCandidate[]> {
+  const { readdir, readFile } = await import("node:fs/promises");
   const seen = new Set<string>();
-  const candidates: string[] = [];
+  const candidates: IntegrationCandidate[] = [];
   for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
     const nodeModules = path.join(dir, "node_modules");
     for (const entry of await readdir(nodeModules).catch(() => [] as string[])) {
@@ -102,10 +108,10 @@ async function findIntegrationPackages(fromDir: string): Promise<string[]> {
       for (const packageDir of packageDirs) {
         const name = path.relative(nodeModules, packageDir);
         if (seen.has(name) || !isIntegrationPackageName(name)) continue;
-        const manifest = await readFile(path.join(packageDir, "package.json"), "utf8").catch(() => "");
-        if (manifest.includes(`"${INTEGRATION_MANIFEST_FIELD}"`)) {
+        const manifestText = await readFile(path.join(packageDir, "package.json"), "utf8").catch(() => "");
+        if (manifestText.includes(`"${INTEGRATION_MANIFEST_FIELD}"`)) {
           seen.add(name);
-          candidates.push(packageDir);
+          candidates.push({ packageDir, manifestText });
         }
       }
     }

@@ -1,4 +1,3 @@
-import { access } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AnyFlavor } from "../stack/flavor.js";
@@ -59,6 +58,7 @@ export function defineIntegration(definition: IntegrationDefinition): Integratio
 
 /** Finds `node_modules/<name>/package.json` from `startDir` upwards, as Node's resolver walks. */
 async function packageIsInstalled(name: string, startDir: string): Promise<boolean> {
+  const { access } = await import("node:fs/promises");
   const packageName = name.replace(/(?<=.)@[^/]*$/, "");
   for (let dir = startDir; ; dir = path.dirname(dir)) {
     try {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ArtifactStore } from "../artifact-stores/artifact-store.js";
 import type { BuildContext } from "../build-context/build-context.js";
 import type { ContainerRegistry } from "../container-registries/container-registry.js";
@@ -28,7 +27,7 @@ export class Stack implements StackView {
   readonly #components: ReadonlyMap<StackComponentType, AnyStackComponent>;
 
   constructor(init: StackInit) {
-    this.id = init.id ?? randomUUID();
+    this.id = init.id ?? crypto.randomUUID(); // Web Crypto: node:crypto loads on first use, not at import
     this.name = init.name;
     const components = new Map<StackComponentType, AnyStackComponent>();
     for (const component of init.components) {
