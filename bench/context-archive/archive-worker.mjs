@@ -2,23 +2,33 @@
 // One measured process: imports the built @flavorstack/core and archives one
 // context, then prints a JSON line. Plain JS on purpose: no TypeScript loader
 // (tsx would add a loader thread and its heap) inside the process whose wall
-// time and peak RSS are measured.
+// time and peak RSS are measured. What only the verification needs (gunzip,
+// hashing) is imported in its branch, so the timed process loads no more than
+// a real one would.
 //
-//   node archive-worker.mjs time <root> <level|default>
+//   node archive-worker.mjs time <root> <level|default> [entry]
 //   node archive-worker.mjs verify <root> <level,level,...>
-//   node archive-worker.mjs floor <root> -     (only imports core: Node's startup time and RSS floor)
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+//   node archive-worker.mjs floor <root> - [entry]   (only imports core: Node's startup time and RSS floor)
+//
+// entry: "build-context" (default), @flavorstack/core/build-context, the entry for a process that only packs a
+// context; or "core", @flavorstack/core itself, which also defines the flavors and so loads zod.
 import { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-import { BuildContext, DEFAULT_COMPRESSION_LEVEL, silentLogger } from "@flavorstack/core";
 
-const [mode, root, levelArg] = process.argv.slice(2);
-if (!root || !levelArg || (mode !== "time" && mode !== "verify" && mode !== "floor")) {
-  console.error("usage: archive-worker.mjs time <root> <level|default> | verify <root> <levels> | floor <root> -");
+const [mode, root, levelArg, entry = "build-context"] = process.argv.slice(2);
+if (
+  !root ||
+  !levelArg ||
+  (mode !== "time" && mode !== "verify" && mode !== "floor") ||
+  (entry !== "build-context" && entry !== "core")
+) {
+  console.error(
+    "usage: archive-worker.mjs time <root> <level|default> [build-context|core] | verify <root> <levels> | floor <root> - [build-context|core]",
+  );
   process.exit(2);
 }
+const { BuildContext, DEFAULT_COMPRESSION_LEVEL, silentLogger } = await import(
+  entry === "core" ? "@flavorstack/core" : "@flavorstack/core/build-context"
+);
 
 /** @param {string} text */
 function parseLevel(text) {
@@ -40,6 +50,9 @@ function discard() {
  * @param {number | undefined} level
  */
 async function archiveAndGunzip(ctx, level) {
+  const { createHash } = await import("node:crypto");
+  const { finished } = await import("node:stream/promises");
+  const { createGunzip } = await import("node:zlib");
   const gunzip = createGunzip();
   const tarHash = createHash("sha256");
   let tarBytes = 0;
@@ -60,6 +73,7 @@ if (mode === "floor") {
 } else if (mode === "time") {
   const level = parseLevel(levelArg);
   const started = performance.now();
+  const { createWriteStream } = await import("node:fs");
   const sink = createWriteStream("/dev/null");
   const result = await ctx.writeArchive(sink, level === undefined ? { gzip: true } : { gzip: true, level });
   const ms = performance.now() - started;

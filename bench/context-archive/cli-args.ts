@@ -19,7 +19,7 @@ export const USAGE = `Usage: pnpm --filter @flavorstack/bench context-archive [o
   --sizes <a,b,...>    several sizes in one run, e.g. 128MB,1GB (peak RSS side by side)
   --runs <n>           timed runs per contender (default 5); the median wall time is reported
   --levels <l,...>     extra writeArchive gzip levels (default 1,6)
-  --skip <id,...>      leave contenders out: python, gzip6, gzip1, pigz, levels, floor
+  --skip <id,...>      leave contenders out: python, gzip6, gzip1, pigz, levels, floor, via-core
   --data-dir <dir>     where generated contexts are cached (default bench/.bench-data)
 `;
 

@@ -20,6 +20,8 @@ const PYTHON_REFERENCE = fileURLToPath(new URL("./zenml-reference.py", import.me
 export const PIGZ_ID = "pigz";
 export const GZIP1_ID = "gzip1";
 export const DEFAULT_ID = "writeArchive";
+/** The same, with the worker importing `@flavorstack/core` instead of `@flavorstack/core/build-context`. */
+export const VIA_CORE_ID = "via-core";
 
 function pipeline(id: string, name: string, compressor: string): Contender {
   const tar = "set -o pipefail; tar -cf - . | ";
@@ -35,22 +37,23 @@ function pipeline(id: string, name: string, compressor: string): Contender {
 
 /** All contenders for a context at `root`, in table order. */
 export function contenders(root: string, defaultLevel: number, levels: number[]): Contender[] {
-  const node = (id: string, name: string, level: number | undefined): Contender => ({
+  const node = (id: string, name: string, level: number | undefined, entry = "build-context"): Contender => ({
     id,
     name,
     kind: "node",
     command: process.execPath,
-    args: [WORKER, "time", root, level === undefined ? "default" : String(level)],
+    args: [WORKER, "time", root, level === undefined ? "default" : String(level), entry],
     level: level ?? defaultLevel,
   });
   return [
     node(DEFAULT_ID, `writeArchive (default, level ${defaultLevel})`, undefined),
+    node(VIA_CORE_ID, `writeArchive, importing "." (flavors, zod)`, undefined, "core"),
     ...levels
       .filter((level) => level !== defaultLevel)
       .map((level) => node("levels", `writeArchive level ${level}`, level)),
     {
       id: "floor",
-      name: "node + import core, no archive (floor)",
+      name: "node + import core/build-context, no archive (floor)",
       kind: "node-floor",
       command: process.execPath,
       args: [WORKER, "floor", root, "-"],

@@ -34,7 +34,7 @@ const SAMPLE_CONFIGS: Record<string, unknown> = {
  * records every module loaded, by `import` or `require`; nothing is imported before the first step,
  * so no module is hidden by having been loaded earlier.
  */
-const CHILD = `
+const RECORD_LOADED_MODULES = `
 import { registerHooks } from "node:module";
 const loaded = [];
 registerHooks({
@@ -51,6 +51,9 @@ registerHooks({
     return nextLoad(url, context);
   },
 });
+`;
+
+const CHILD = `${RECORD_LOADED_MODULES}
 const { index, plugin, root, missingSink, samples } = JSON.parse(process.env.ENTRY_POINTS_INPUT);
 const report = { loaded: {} };
 async function step(name, body) {
@@ -94,12 +97,22 @@ await step("container", () => {
 process.stdout.write(JSON.stringify(report));
 `;
 
+/** Imports the "./build-context" entry alone and prints the modules that loaded. */
+const BUILD_CONTEXT_CHILD = `${RECORD_LOADED_MODULES}
+await import(process.env.ENTRY_POINT);
+process.stdout.write(JSON.stringify(loaded));
+`;
+
 const INDEX = new URL("./index.ts", import.meta.url).href;
 const PLUGIN = new URL("./plugin.ts", import.meta.url).href;
 const SOURCE_ROOT = new URL("./", import.meta.url).href;
 
-/** The only build-context modules importing the package may load: the public class and the extra-files tree. */
-const EAGER_BUILD_CONTEXT = ["build-context/build-context.ts", "build-context/extra-files.ts"];
+/** The only build-context modules an import may load: the entry, the public class and the extra-files tree. */
+const EAGER_BUILD_CONTEXT = [
+  "build-context/index.ts",
+  "build-context/build-context.ts",
+  "build-context/extra-files.ts",
+];
 /** The flavors' implementations, loaded by `implementation()` only. */
 const IMPLEMENTATIONS = [
   "artifact-stores/local/local-artifact-store.ts",
@@ -180,6 +193,21 @@ describe("entry points load only what the caller uses (module graph of a fresh p
       expect.arrayContaining(["build-context/context-archive.ts", "build-context/tar-producer.ts"]),
     );
     expect(report.loaded.archive.some((url) => url.includes("/node_modules/tar-stream/"))).toBe(true);
+  });
+
+  it('"@flavorstack/core/build-context" loads neither, nor zod and the flavors', async () => {
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", BUILD_CONTEXT_CHILD], {
+      env: { ...process.env, ENTRY_POINT: new URL("./build-context/index.ts", import.meta.url).href },
+    });
+    const loaded = JSON.parse(stdout) as string[];
+    expect(own(loaded)).toContain("build-context/build-context.ts");
+    expect(eagerMistakes(loaded)).toEqual([]);
+    expect(loaded.filter((url) => url.includes("/node_modules/zod/"))).toEqual([]);
+    expect(
+      own(loaded)
+        .filter((file) => !file.startsWith("build-context/"))
+        .sort(),
+    ).toEqual(["errors.ts", "logger.ts"]);
   });
 
   it("creating a container loads tsyringe and reflect-metadata", () => {
