@@ -21,7 +21,7 @@ export const PIGZ_ID = "pigz";
 export const GZIP1_ID = "gzip1";
 export const DEFAULT_ID = "writeArchive";
 /** The same, with the worker importing `@flavorstack/core` instead of `@flavorstack/core/build-context`. */
-export const VIA_CORE_ID = "via-core";
+const VIA_CORE_ID = "via-core";
 
 function pipeline(id: string, name: string, compressor: string): Contender {
   const tar = "set -o pipefail; tar -cf - . | ";
