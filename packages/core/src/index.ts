@@ -9,6 +9,8 @@ export type {
   ArtifactStoreWalkEntry,
   ArtifactStoreWalkOptions,
 } from "./artifact-stores/artifact-store-types.js";
+// The built-in components' classes as types only: their modules load with the flavor's implementation().
+export type { LocalArtifactStore } from "./artifact-stores/local/local-artifact-store.js";
 export type { LocalArtifactStoreConfig } from "./artifact-stores/local/local-artifact-store-config.js";
 export { LocalArtifactStoreFlavor } from "./artifact-stores/local/local-artifact-store-flavor.js";
 export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context/build-context.js";
@@ -44,6 +46,7 @@ export type {
   UploadedBuildContext,
 } from "./image-builders/image-builder.js";
 export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-builders/image-reference.js";
+export type { LocalImageBuilder } from "./image-builders/local/local-image-builder.js";
 export type { LocalImageBuilderConfig } from "./image-builders/local/local-image-builder-config.js";
 export { LocalImageBuilderFlavor } from "./image-builders/local/local-image-builder-flavor.js";
 export { consoleLogger, type Logger, silentLogger } from "./logger.js";
