@@ -104,11 +104,12 @@ for (const dir of workspacePackages()) {
           f += 1;
           problems.push(`${label}: FAILED ${file} › ${[...(test.ancestorTitles ?? []), test.title].join(" › ")}`);
         } else {
-          s += 1;
           const name = [...(test.ancestorTitles ?? []), test.title].join(" › ");
           const reason = test.meta?.skipReason ?? (test.status === "todo" ? "todo" : undefined);
           skips.push(`${label} ${file} › ${name}: ${reason ?? "NO REASON GIVEN"}`);
-          if (!reason) {
+          // A skip without a reason counts as a failure, not also as a skip.
+          if (reason) s += 1;
+          else {
             f += 1;
             problems.push(
               `${label}: ${file} › ${name} is skipped without a reason; give it meta.skipReason (docs/testing.md)`,

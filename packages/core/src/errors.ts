@@ -1,9 +1,10 @@
+const FLAVORSTACK_ERROR_BRAND = Symbol.for("flavorstack.error");
+
 /**
  * The one error base class of flavorstack. Every error we raise says what is
  * wrong and what to do about it; the underlying error, if any, is kept as
  * `cause` (never flattened into the message, so nothing is lost).
  */
-const FLAVORSTACK_ERROR_BRAND = Symbol.for("flavorstack.error");
 
 export class FlavorstackError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

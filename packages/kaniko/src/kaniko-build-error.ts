@@ -1,4 +1,4 @@
-import { BuildError } from "@flavorstack/core";
+import { BuildError } from "@flavorstack/core/plugin";
 
 export interface KanikoBuildErrorDetails {
   /** `namespace/pod` of the build pod (deleted by the time you see this). */

@@ -8,13 +8,13 @@ import { z } from "zod";
 export const DEFAULT_KANIKO_EXECUTOR_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.27.6";
 
 /** ZenML's default namespace; it is never created for you. */
-export const DEFAULT_KANIKO_NAMESPACE = "zenml-kaniko";
+const DEFAULT_KANIKO_NAMESPACE = "zenml-kaniko";
 
 /** Seconds to wait for the build pod to be Running (ZenML's default). */
-export const DEFAULT_POD_RUNNING_TIMEOUT = 300;
+const DEFAULT_POD_RUNNING_TIMEOUT = 300;
 
 /** Seconds the build pod may live at most (`activeDeadlineSeconds`), a server-side backstop. */
-export const DEFAULT_ACTIVE_DEADLINE_SECONDS = 7200;
+const DEFAULT_ACTIVE_DEADLINE_SECONDS = 7200;
 
 /** ZenML's snake_case field names and the names we use. */
 export const KANIKO_CONFIG_ALIASES: Readonly<Record<string, string>> = Object.freeze({

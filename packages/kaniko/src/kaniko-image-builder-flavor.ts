@@ -11,5 +11,8 @@ export const KanikoImageBuilderFlavor = defineFlavor({
   sdkDocsUrl: "https://sdkdocs.zenml.io/latest/integration_code_docs/integrations-kaniko",
   logoUrl: "https://public-flavor-logos.s3.eu-central-1.amazonaws.com/image_builder/kaniko.png",
   configSchema: kanikoImageBuilderConfigSchema,
-  implementation: async () => (await import("./kaniko-image-builder.js")).createKanikoImageBuilder,
+  implementation: async () => {
+    const { KanikoImageBuilder } = await import("./kaniko-image-builder.js");
+    return (init) => new KanikoImageBuilder(init);
+  },
 });

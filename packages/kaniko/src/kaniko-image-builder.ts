@@ -13,11 +13,12 @@ import {
 import { STDIN_CONTEXT } from "./build/kaniko-pod-spec.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
+import { eventMessage } from "./kube/api-error.js";
 import type { KubeConfigSource } from "./kube/kube-config.js";
 import type { KubeConfigLike } from "./kube/lean-kube-config.js";
 
 /** Where uploaded contexts go under the artifact store's root (ZenML's folder). */
-export const KANIKO_CONTEXT_DIR = "kaniko-build-contexts";
+const KANIKO_CONTEXT_DIR = "kaniko-build-contexts";
 
 export interface KanikoImageBuilderOptions {
   /**
@@ -142,19 +143,10 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       const uploaded = await this.uploadBuildContext(buildContext, KANIKO_CONTEXT_DIR, store, logger);
       return uploaded.uri;
     } catch (error) {
-      const { eventMessage } = await import("./kube/attach-stdin.js");
       throw new BuildError(
         `Uploading the Kaniko build context to the artifact store failed: ${eventMessage(error)}. Make sure you may write to the artifact store, or stream the context over stdin instead: \`flavorstack image-builder update ${this.name} --store-context-in-artifact-store=false\`.`,
         { cause: error },
       );
     }
   }
-}
-
-/** The component factory the flavor loads. */
-export function createKanikoImageBuilder(
-  init: StackComponentInit<KanikoImageBuilderConfig>,
-  options?: KanikoImageBuilderOptions,
-): KanikoImageBuilder {
-  return new KanikoImageBuilder(init, options);
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "@flavorstack/core";
+import type { Logger } from "@flavorstack/core/plugin";
 import { apiErrorInfo } from "../kube/api-error.js";
 import { type KubeApi, namespacedPath } from "../kube/kube-api.js";
 import { explainFailedDelete } from "./explain-failure.js";

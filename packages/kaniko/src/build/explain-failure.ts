@@ -1,6 +1,6 @@
-import { BuildError, ConfigError, type ImageReference } from "@flavorstack/core";
-import { apiErrorInfo, describeApiError } from "../kube/api-error.js";
-import { AttachError, eventMessage } from "../kube/attach-stdin.js";
+import { BuildError, ConfigError, type ImageReference } from "@flavorstack/core/plugin";
+import { apiErrorInfo, describeApiError, eventMessage } from "../kube/api-error.js";
+import { AttachError } from "../kube/attach-stdin.js";
 import { PodGoneError, WatchRefusedError } from "../kube/pod-watcher.js";
 import type { PodProgress } from "./pod-status.js";
 import { parseTerminationMessage } from "./termination-message.js";

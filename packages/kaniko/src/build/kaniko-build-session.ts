@@ -1,4 +1,10 @@
-import { type BuildContext, BuildError, type BuildOptions, type ImageReference, type Logger } from "@flavorstack/core";
+import {
+  type BuildContext,
+  BuildError,
+  type BuildOptions,
+  type ImageReference,
+  type Logger,
+} from "@flavorstack/core/plugin";
 import { KanikoBuildError } from "../kaniko-build-error.js";
 import type { KanikoImageBuilderConfig } from "../kaniko-image-builder-config.js";
 import { apiErrorInfo } from "../kube/api-error.js";

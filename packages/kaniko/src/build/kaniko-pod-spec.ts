@@ -8,11 +8,11 @@ const TERMINATION_MESSAGE_PATH = "/dev/termination-log";
 /** The context argument for a context streamed over the container's stdin. */
 export const STDIN_CONTEXT = "tar://stdin";
 
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const MANAGED_BY_VALUE = "flavorstack";
-export const COMPONENT_LABEL = "flavorstack.io/component";
-export const COMPONENT_VALUE = "kaniko-build";
-export const BUILD_ID_LABEL = "flavorstack.io/build-id";
+const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+const MANAGED_BY_VALUE = "flavorstack";
+const COMPONENT_LABEL = "flavorstack.io/component";
+const COMPONENT_VALUE = "kaniko-build";
+const BUILD_ID_LABEL = "flavorstack.io/build-id";
 const IMAGE_ANNOTATION = "flavorstack.io/image";
 
 /** Selects every kaniko build pod flavorstack made (what `sweep()` deletes). */

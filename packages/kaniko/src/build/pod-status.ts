@@ -1,7 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 
 /** Waiting reasons after which the container will not start without a change by the user. */
-export const FATAL_WAITING_REASONS: readonly string[] = [
+const FATAL_WAITING_REASONS: readonly string[] = [
   "ErrImagePull",
   "ImagePullBackOff",
   "InvalidImageName",

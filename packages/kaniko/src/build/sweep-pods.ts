@@ -1,4 +1,4 @@
-import { BuildError, ConfigError, type Logger } from "@flavorstack/core";
+import { BuildError, ConfigError, type Logger } from "@flavorstack/core/plugin";
 import type { V1Pod, V1PodList } from "@kubernetes/client-node";
 import type { KanikoImageBuilderConfig } from "../kaniko-image-builder-config.js";
 import { describeApiError } from "../kube/api-error.js";

@@ -1,4 +1,4 @@
-import { ImageReference } from "@flavorstack/core";
+import { ImageReference } from "@flavorstack/core/plugin";
 
 export type TerminationMessageResult = { ok: true; image: ImageReference } | { ok: false; problem: string };
 

@@ -54,3 +54,14 @@ export function describeApiError(error: unknown): string {
   if (code === undefined) return message;
   return `HTTP ${code}${reason ? ` (${reason})` : ""}: ${message}`;
 }
+
+/** The message of an Error or of a ws ErrorEvent (`{ message, error }`). */
+export function eventMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error !== null && typeof error === "object") {
+    const value = error as { message?: unknown; error?: unknown };
+    if (typeof value.message === "string" && value.message) return value.message;
+    if (value.error instanceof Error) return value.error.message;
+  }
+  return String(error);
+}

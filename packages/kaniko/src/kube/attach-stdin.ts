@@ -1,7 +1,8 @@
 import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
-import { type BuildContext, type BuildProgress, FlavorstackError } from "@flavorstack/core";
+import { type BuildContext, type BuildProgress, FlavorstackError } from "@flavorstack/core/plugin";
 import type WebSocket from "ws";
+import { eventMessage } from "./api-error.js";
 import { namespacedPath } from "./kube-api.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { wsFramer } from "./ws-framer.js";
@@ -29,9 +30,9 @@ const V5 = "v5.channel.k8s.io";
  */
 const ATTACH_FRAME_BYTES = 1024 * 1024;
 /** Stop taking archive bytes while this much is queued on the socket... */
-export const ATTACH_HIGH_WATER = 4 * 1024 * 1024;
+const ATTACH_HIGH_WATER = 4 * 1024 * 1024;
 /** ...and take more once it is down to this. */
-export const ATTACH_LOW_WATER = 1024 * 1024;
+const ATTACH_LOW_WATER = 1024 * 1024;
 /** Frame buffers kept for reuse: as many as the high water mark lets queue. */
 const FRAME_POOL_SIZE = Math.ceil(ATTACH_HIGH_WATER / ATTACH_FRAME_BYTES) + 2;
 /** The archive writer's buffer in front of the socket. */
@@ -341,15 +342,4 @@ function readStatus(data: Buffer): string | undefined {
   } catch {
     return data.toString("utf8").slice(0, 500);
   }
-}
-
-/** The message of an Error or of a ws ErrorEvent (`{ message, error }`). */
-export function eventMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error !== null && typeof error === "object") {
-    const value = error as { message?: unknown; error?: unknown };
-    if (typeof value.message === "string" && value.message) return value.message;
-    if (value.error instanceof Error) return value.error.message;
-  }
-  return String(error);
 }

@@ -3,7 +3,7 @@ import https from "node:https";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { FlavorstackError } from "@flavorstack/core";
+import { FlavorstackError } from "@flavorstack/core/plugin";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { http } from "./node-http.js";
 

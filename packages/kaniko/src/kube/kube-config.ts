@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ConfigError } from "@flavorstack/core";
+import { ConfigError } from "@flavorstack/core/plugin";
 import { loadClientNode } from "./client-node.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { SERVICE_ACCOUNT_DIR } from "./service-account.js";

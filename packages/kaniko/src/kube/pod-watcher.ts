@@ -1,4 +1,4 @@
-import { FlavorstackError } from "@flavorstack/core";
+import { FlavorstackError } from "@flavorstack/core/plugin";
 import type { V1Pod } from "@kubernetes/client-node";
 import { apiErrorInfo, describeApiError } from "./api-error.js";
 import { type KubeApi, namespacedPath } from "./kube-api.js";
