@@ -102,13 +102,19 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
   });
   const server = createServer((req, res) => api.handleRequest(req, res));
   server.on("upgrade", (req, socket, head) => api.handleUpgrade(req, socket, head));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // e.g. the port is taken: the state directory made above must not be left behind
+    if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const contextName = options.contextName ?? DEFAULT_CONTEXT_NAME;
