@@ -23,8 +23,11 @@ function errorCode(error: unknown): unknown {
  * An artifact store in a local folder (node:fs/promises). Writes are atomic: data goes to a
  * temporary file (`.<name>.<random>.tmp`) in the destination folder and is renamed into place when
  * the stream finishes. Symbolic links inside the root are followed as long as they lead to a place
- * inside the root; a path that leads out of it through a link is refused by every method.
- * `walk`/`glob` report links as entries and never descend into them.
+ * inside the root; a path that leads out of it through a link is refused by every method, `exists`
+ * and `remove` of such a link included (so a link listed by `walk` may still be refused).
+ * `walk`/`glob` report links as entries and never descend into them. A write to a path whose last
+ * part is a link replaces the link with the file (the atomic rename lands on the link itself), and
+ * a dangling link to a folder is not created by `makedirs`.
  */
 export class LocalArtifactStore extends ArtifactStore<LocalArtifactStoreConfig> {
   /** `<FLAVORSTACK_HOME or ~/.flavorstack>/local_stores/<componentId>`. */
