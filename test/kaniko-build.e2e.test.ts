@@ -13,7 +13,7 @@ import {
 } from "@flavorstack/core";
 import {
   KanikoBuildError,
-  type KanikoImageBuilder,
+  KanikoImageBuilder,
   KanikoImageBuilderFlavor,
   type KanikoImageBuilderOptions,
 } from "@flavorstack/kaniko";
@@ -68,8 +68,9 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
     clusters.push(cluster);
     const kubeconfigPath = path.join(scratch, `kubeconfig-${clusters.length}-${Date.now()}`);
     await writeFile(kubeconfigPath, cluster.kubeconfig);
-    const factory = await KanikoImageBuilderFlavor.implementation();
-    const builder = (factory as unknown as (init: unknown, options: KanikoImageBuilderOptions) => KanikoImageBuilder)(
+    // Options beyond the config (a kubeconfig path, a logger) go to the constructor: the one case where a
+    // component is constructed directly (docs/conventions.md).
+    const builder = new KanikoImageBuilder(
       {
         id: "kaniko-e2e",
         name: "cluster-builder",
