@@ -6,6 +6,7 @@
 # first on PATH. A Node that is new enough is kept as it is.
 #
 #   FLAVORSTACK_NODE_VERSION=22.19.0 . scripts/use-node.sh   # force a version
+#   FLAVORSTACK_PINNED_NODE=1 . scripts/use-node.sh          # the pinned default even if the system's is new enough (CI)
 #
 # Needs `npm` (any version) for the first install; afterwards nothing.
 
@@ -53,6 +54,7 @@ _flavorstack_install_node() {
 
 flavorstack_use_node() {
   local wanted="${FLAVORSTACK_NODE_VERSION:-}"
+  [[ -z "$wanted" && "${FLAVORSTACK_PINNED_NODE:-}" == 1 ]] && wanted="$FLAVORSTACK_DEFAULT_NODE"
   if [[ -z "$wanted" ]]; then
     local current
     current="$(node -p 'process.versions.node' 2>/dev/null || true)"
