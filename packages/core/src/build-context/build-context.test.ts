@@ -6,7 +6,7 @@ import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import zlib from "node:zlib";
 import tar from "tar-stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type TestContext } from "vitest";
 import { BuildContextError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { BuildContext, type BuildContextOptions, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
@@ -37,6 +37,28 @@ function othersCanTraverse(dir: string): boolean {
   }
 }
 let root: string;
+
+/**
+ * Root reads anything, so as root a permission test reads as uid 65534 instead. Only our own temp
+ * root is opened up for it (never the OS temp dir); when a folder above it keeps others out, the test
+ * is skipped with its reason. Returns how to run the read.
+ */
+function readUnprivileged(test: TestContext): <T>(read: () => Promise<T>) => Promise<T> {
+  if (process.getuid?.() !== 0) return (read) => read();
+  if (!othersCanTraverse(path.dirname(root))) {
+    test.task.meta.skipReason = NOBODY_CANNOT_REACH_TMP;
+    test.skip(NOBODY_CANNOT_REACH_TMP);
+  }
+  fs.chmodSync(root, 0o755);
+  return async (read) => {
+    process.seteuid?.(65534);
+    try {
+      return await read();
+    } finally {
+      process.seteuid?.(0);
+    }
+  };
+}
 
 function makeTmp(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flavorstack-bc-"));
@@ -387,25 +409,14 @@ describe("BuildContext errors and warnings", () => {
     write("ok.txt");
     write("locked/secret.txt", "x");
     fs.chmodSync(path.join(root, "locked/secret.txt"), 0o000);
-    const asNobody = process.getuid?.() === 0;
-    // root reads anything: drop to an unprivileged effective uid for the read. Only our own temp
-    // dirs are opened up; the OS temp dir is never changed.
-    if (asNobody && !othersCanTraverse(path.dirname(root))) {
-      test.task.meta.skipReason = NOBODY_CANNOT_REACH_TMP;
-      test.skip(NOBODY_CANNOT_REACH_TMP);
-    }
-    if (asNobody) fs.chmodSync(root, 0o755);
+    const unprivileged = readUnprivileged(test);
     fs.chmodSync(path.join(root, "locked"), 0o755);
     const sink = memorySink();
-    if (asNobody) process.seteuid?.(65534);
-    let error: unknown;
-    try {
-      error = await context()
+    const error = await unprivileged(() =>
+      context()
         .writeArchive(sink)
-        .catch((e: unknown) => e);
-    } finally {
-      if (asNobody) process.seteuid?.(0);
-    }
+        .catch((e: unknown) => e),
+    );
     expect(error).toBeInstanceOf(BuildContextError);
     expect((error as Error).message).toContain("locked/secret.txt");
     expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe("EACCES");
@@ -415,20 +426,15 @@ describe("BuildContext errors and warnings", () => {
   it("names an unreadable directory", async (test) => {
     write("closed/a.txt");
     fs.chmodSync(path.join(root, "closed"), 0o000);
-    const asNobody = process.getuid?.() === 0;
-    if (asNobody && !othersCanTraverse(path.dirname(root))) {
-      test.task.meta.skipReason = NOBODY_CANNOT_REACH_TMP;
-      test.skip(NOBODY_CANNOT_REACH_TMP);
-    }
-    if (asNobody) fs.chmodSync(root, 0o755);
-    if (asNobody) process.seteuid?.(65534);
+    const unprivileged = readUnprivileged(test);
     let error: unknown;
     try {
-      error = await context()
-        .files()
-        .catch((e: unknown) => e);
+      error = await unprivileged(() =>
+        context()
+          .files()
+          .catch((e: unknown) => e),
+      );
     } finally {
-      if (asNobody) process.seteuid?.(0);
       fs.chmodSync(path.join(root, "closed"), 0o755);
     }
     expect(error).toBeInstanceOf(BuildContextError);
