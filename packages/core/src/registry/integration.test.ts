@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { Logger } from "../logger.js";
 import {
   createFlavorstackContainer,
@@ -11,6 +11,23 @@ import {
   resolve,
 } from "./dependency-injection.js";
 import { defineIntegration } from "./integration.js";
+
+/** A package.json of an ES module package with the integration manifest field. */
+function integrationManifest(name: string, field: { integration: string; export?: string }): string {
+  return JSON.stringify({ name, type: "module", flavorstack: field });
+}
+
+/** A module whose export `exportName` is an integration named `name` with no flavors. */
+function integrationModule(exportName: string, name: string): string {
+  return `
+    export const ${exportName} = {
+      name: "${name}", requirements: [],
+      flavors: async () => [],
+      isInstalled: async () => true,
+      missingRequirements: async () => [],
+      register: async () => {},
+    };`;
+}
 
 async function writePackage(root: string, name: string, files: Record<string, string>) {
   const dir = path.join(root, "node_modules", name);
@@ -23,6 +40,7 @@ async function writePackage(root: string, name: string, files: Record<string, st
 describe("Integration", () => {
   it("is installed when every requirement resolves from its location", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "flavorstack-integration-"));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
     await writePackage(root, "present-sdk", { "package.json": '{"name":"present-sdk"}' });
     await writePackage(root, "@scope/sdk", { "package.json": '{"name":"@scope/sdk"}' });
     const from = pathToFileURL(path.join(root, "src", "deep", "integration.js"));
@@ -47,49 +65,26 @@ describe("Integration", () => {
 describe("IntegrationRegistry.discover", () => {
   it("registers installed integration packages and logs, not raises, broken ones", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "flavorstack-discover-"));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
     await writePackage(root, "@flavorstack/acme", {
-      "package.json": JSON.stringify({
-        name: "@flavorstack/acme",
-        type: "module",
-        flavorstack: { integration: "./integration.js" },
-      }),
-      "integration.js": `
-        export const integration = {
-          name: "acme", requirements: [],
-          flavors: async () => [],
-          isInstalled: async () => true,
-          missingRequirements: async () => [],
-          register: async () => {},
-        };`,
+      "package.json": integrationManifest("@flavorstack/acme", { integration: "./integration.js" }),
+      "integration.js": integrationModule("integration", "acme"),
     });
     await writePackage(root, "flavorstack-broken", {
-      "package.json": JSON.stringify({
-        name: "flavorstack-broken",
-        type: "module",
-        flavorstack: { integration: "./integration.js" },
-      }),
+      "package.json": integrationManifest("flavorstack-broken", { integration: "./integration.js" }),
       "integration.js": "throw new Error('boom at import');",
     });
     await writePackage(root, "@flavorstack/named", {
-      "package.json": JSON.stringify({
-        name: "@flavorstack/named",
-        type: "module",
-        flavorstack: { integration: "./index.js", export: "NamedIntegration" },
+      "package.json": integrationManifest("@flavorstack/named", {
+        integration: "./index.js",
+        export: "NamedIntegration",
       }),
-      "index.js": `
-        export const NamedIntegration = {
-          name: "named", requirements: [],
-          flavors: async () => [],
-          isInstalled: async () => true,
-          missingRequirements: async () => [],
-          register: async () => {},
-        };`,
+      "index.js": integrationModule("NamedIntegration", "named"),
     });
     await writePackage(root, "flavorstack-misnamed", {
-      "package.json": JSON.stringify({
-        name: "flavorstack-misnamed",
-        type: "module",
-        flavorstack: { integration: "./index.js", export: "MisnamedIntegration" },
+      "package.json": integrationManifest("flavorstack-misnamed", {
+        integration: "./index.js",
+        export: "MisnamedIntegration",
       }),
       "index.js": "export const SomethingElse = {};",
     });

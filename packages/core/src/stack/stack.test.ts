@@ -1,7 +1,7 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { LocalArtifactStoreFlavor } from "../artifact-stores/local/local-artifact-store-flavor.js";
 import { DefaultContainerRegistryFlavor } from "../container-registries/default/default-container-registry-flavor.js";
@@ -34,6 +34,7 @@ const builderFlavor = defineFlavor({
 
 async function components() {
   const root = await mkdtemp(path.join(tmpdir(), "flavorstack-stack-"));
+  onTestFinished(() => rm(root, { recursive: true, force: true }));
   return {
     store: await LocalArtifactStoreFlavor.createComponent({ name: "local", config: { path: root } }),
     localRegistry: await DefaultContainerRegistryFlavor.createComponent({
