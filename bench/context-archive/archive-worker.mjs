@@ -46,7 +46,7 @@ function discard() {
 
 /**
  * writeArchive into gunzip; returns the archive result and the sha256/size of the decompressed tar.
- * @param {BuildContext} ctx
+ * @param {import("@flavorstack/core/build-context").BuildContext} ctx
  * @param {number | undefined} level
  */
 async function archiveAndGunzip(ctx, level) {
