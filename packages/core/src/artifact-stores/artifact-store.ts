@@ -89,6 +89,15 @@ export abstract class ArtifactStore<
     return this.#paths.local;
   }
 
+  /**
+   * Environment variables that point the standard SDK clients in a container (kaniko's AWS or Google client) at this
+   * store as it is configured: a custom endpoint, path-style addressing, the region. Never credentials: those reach a
+   * container through its own env, secrets or service account. Default: none.
+   */
+  containerEnvironment(): Record<string, string> {
+    return {};
+  }
+
   // ---------------------------------------------------------------- paths
 
   /**
