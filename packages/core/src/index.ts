@@ -43,6 +43,7 @@ export type {
   BuildOptions,
   BuildProgress,
   ImageBuilder,
+  UploadBuildContextOptions,
   UploadedBuildContext,
 } from "./image-builders/image-builder.js";
 export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-builders/image-reference.js";

@@ -46,6 +46,7 @@ export {
   type BuildOptions,
   type BuildProgress,
   ImageBuilder,
+  type UploadBuildContextOptions,
   type UploadedBuildContext,
 } from "./image-builders/image-builder.js";
 export { formatImageReference, ImageReference, type ImageReferenceParts } from "./image-builders/image-reference.js";

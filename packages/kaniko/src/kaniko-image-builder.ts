@@ -10,7 +10,7 @@ import {
   type StackComponentInit,
   type StackValidator,
 } from "@flavorstack/core/plugin";
-import { STDIN_CONTEXT } from "./build/kaniko-pod-spec.js";
+import { type KanikoContextSource, STDIN_CONTEXT_SOURCE } from "./build/kaniko-pod-spec.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
 import { eventMessage } from "./kube/api-error.js";
@@ -87,8 +87,8 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     });
     try {
       await session.connect();
-      const contextArgument = await this.#contextArgument(buildContext, options, logger);
-      await session.createPod(contextArgument);
+      const contextSource = await this.#buildContextSource(buildContext, options, session.signal, logger);
+      await session.createPod(contextSource);
       await session.waitUntilRunning();
       await session.streamContext(buildContext);
       const ended = await session.waitForEnd();
@@ -124,9 +124,17 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     });
   }
 
-  /** `tar://stdin`, or the artifact store URI of the uploaded (content-addressed) context. */
-  async #contextArgument(buildContext: BuildContext, options: BuildOptions, logger: Logger): Promise<string> {
-    if (!this.config.storeContextInArtifactStore) return STDIN_CONTEXT;
+  /**
+   * `tar://stdin`, or the artifact store URI of the uploaded (content-addressed) context with the env kaniko's
+   * S3/GCS client needs to reach the store (endpoint, path style, region; never credentials).
+   */
+  async #buildContextSource(
+    buildContext: BuildContext,
+    options: BuildOptions,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<KanikoContextSource> {
+    if (!this.config.storeContextInArtifactStore) return STDIN_CONTEXT_SOURCE;
     const store = options.artifactStore;
     if (!store) {
       throw new BuildError(
@@ -136,15 +144,17 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
     if (store.isLocal) throw new BuildError(LOCAL_ARTIFACT_STORE_MESSAGE);
     if (!/^(s3|gs):\/\//.test(store.path)) {
       throw new BuildError(
-        `kaniko reads build contexts from s3:// or gs:// buckets, and the artifact store '${store.name}' is at '${store.path}'. Use an S3 or GCS artifact store, or set storeContextInArtifactStore to false to stream the context over stdin.`,
+        `kaniko reads build contexts from s3:// or gs:// buckets, and the artifact store '${store.name}' is at '${store.path}'. Use an S3 or GCS artifact store, or set storeContextInArtifactStore to false on the image builder '${this.name}' to stream the context over stdin.`,
       );
     }
     try {
-      const uploaded = await this.uploadBuildContext(buildContext, KANIKO_CONTEXT_DIR, store, logger);
-      return uploaded.uri;
+      const uploaded = await this.uploadBuildContext(buildContext, KANIKO_CONTEXT_DIR, store, { logger, signal });
+      return { argument: uploaded.uri, environment: store.containerEnvironment() };
     } catch (error) {
+      if (signal.aborted) throw error;
+      const problem = eventMessage(error).replace(/(?<![.!?])$/, ".");
       throw new BuildError(
-        `Uploading the Kaniko build context to the artifact store failed: ${eventMessage(error)}. Make sure you may write to the artifact store, or stream the context over stdin instead: \`flavorstack image-builder update ${this.name} --store-context-in-artifact-store=false\`.`,
+        `${problem} Kaniko reads its build context from the artifact store '${store.name}': make sure this process may write to ${store.path}, or set storeContextInArtifactStore to false on the image builder '${this.name}' to stream the context over the pod's stdin instead.`,
         { cause: error },
       );
     }

@@ -4,7 +4,7 @@ import { consoleLogger, type Logger } from "../logger.js";
 import type { ContextSource } from "./context-archive.js";
 import { buildVirtualTree } from "./extra-files.js";
 
-/** The gzip level {@link BuildContext.writeArchive} and `checksum()` use by default: fast. */
+/** The gzip level {@link BuildContext.writeArchive} uses by default: fast. */
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 
 export interface BuildContextOptions {
@@ -26,6 +26,12 @@ export interface ArchiveOptions {
   gzip?: boolean;
   /** gzip level 0–9; default {@link DEFAULT_COMPRESSION_LEVEL}. */
   level?: number;
+  /**
+   * Also hash the uncompressed tar into the result's `tarSha256` while gzipping (one more sha256 pass over the
+   * tar; a plain tar always has it). Used to check that an upload holds the context {@link BuildContext.checksum}
+   * named.
+   */
+  hashTar?: boolean;
 }
 
 export interface ArchiveResult {
@@ -33,6 +39,8 @@ export interface ArchiveResult {
   bytes: number;
   /** sha256 (hex) of exactly those bytes. */
   sha256: string;
+  /** sha256 (hex) of the uncompressed tar: with `gzip: false` (then equal to `sha256`), or with `hashTar`. */
+  tarSha256?: string;
 }
 
 /**
@@ -92,6 +100,7 @@ export class BuildContext {
       return await writeContextArchive(this.#source, sink, {
         gzip: options.gzip ?? true,
         level: options.level ?? DEFAULT_COMPRESSION_LEVEL,
+        hashTar: options.hashTar ?? false,
       });
     } catch (error) {
       if (!sink.destroyed) sink.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -99,9 +108,13 @@ export class BuildContext {
     }
   }
 
-  /** sha256 (hex) of the gzipped archive at the default level, streamed into the hash. */
+  /**
+   * The context's content address: sha256 (hex) of its uncompressed tar, streamed into the hash and not kept.
+   * It does not depend on the gzip level or on zlib's version (compressed bytes may change between Node
+   * releases), and costs a read of the files and one hash, no compression.
+   */
   async checksum(): Promise<string> {
     const { discardingSink } = await import("./context-archive.js");
-    return (await this.writeArchive(discardingSink(), { gzip: true })).sha256;
+    return (await this.writeArchive(discardingSink(), { gzip: false })).sha256;
   }
 }

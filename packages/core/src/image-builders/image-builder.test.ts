@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -33,6 +34,10 @@ async function tempDir(prefix: string) {
   return dir;
 }
 
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -50,6 +55,7 @@ describe("ImageBuilder.uploadBuildContext", () => {
 
     const first = await builder.uploadBuildContext(context, "kaniko-build-contexts", store);
     expect(first.uploaded).toBe(true);
+    expect(first.bytes).toBe((await stat(first.uri)).size);
     expect(first.sha256).toBe(await context.checksum());
     expect(first.uri).toBe(path.join(store.path, "kaniko-build-contexts", `${first.sha256}.tar.gz`));
     const tar = gunzipSync(await store.readFile(first.uri));
@@ -57,9 +63,45 @@ describe("ImageBuilder.uploadBuildContext", () => {
     const writtenAt = (await stat(first.uri)).mtimeMs;
 
     const second = await builder.uploadBuildContext(new BuildContext({ root }), "kaniko-build-contexts", store);
-    expect(second).toEqual({ ...first, uploaded: false });
+    expect(second).toEqual({ ...first, uploaded: false, bytes: 0 });
     expect((await stat(first.uri)).mtimeMs).toBe(writtenAt);
     expect(await readdir(path.join(store.path, "kaniko-build-contexts"))).toEqual([`${first.sha256}.tar.gz`]);
+  });
+
+  it("leaves nothing in the store when aborted midway, and rejects with the signal's reason", async () => {
+    const root = await tempDir("flavorstack-upload-abort-");
+    await writeFile(path.join(root, "Dockerfile"), "FROM scratch\n");
+    await writeFile(path.join(root, "big.bin"), randomBytes(32 * 1024 * 1024));
+    const storeRoot = await tempDir("flavorstack-upload-abort-store-");
+    const store = await LocalArtifactStoreFlavor.createComponent({ name: "local", config: { path: storeRoot } });
+    const controller = new AbortController();
+    const reason = new Error("stop the upload");
+    const upload = builder.uploadBuildContext(new BuildContext({ root }), "ctx", store, { signal: controller.signal });
+    await waitFor(async () => (await readdir(storeRoot, { recursive: true })).length > 1);
+    controller.abort(reason);
+    await expect(upload).rejects.toBe(reason);
+    expect(await store.listdir("ctx")).toEqual([]);
+  });
+
+  it("refuses a context that changes while it is uploaded, and removes what it wrote", async () => {
+    const root = await tempDir("flavorstack-upload-changed-");
+    await writeFile(path.join(root, "Dockerfile"), "FROM scratch\n");
+    const store = await LocalArtifactStoreFlavor.createComponent({
+      name: "local",
+      config: { path: await tempDir("flavorstack-upload-changed-store-") },
+    });
+    const context = new BuildContext({ root });
+    // The first checksum() is the upload's own: change the file between it and the archive.
+    const checksum = context.checksum.bind(context);
+    context.checksum = async () => {
+      const sum = await checksum();
+      await writeFile(path.join(root, "Dockerfile"), "FROM scratch\nLABEL changed=yes\n");
+      return sum;
+    };
+    await expect(builder.uploadBuildContext(context, "ctx", store)).rejects.toThrowError(
+      /changed while it was being uploaded/,
+    );
+    expect(await store.listdir("ctx")).toEqual([]);
   });
 });
 

@@ -40,9 +40,18 @@ export interface BuildOptions {
 export interface UploadedBuildContext {
   /** `<store path>/<dir>/<sha256>.tar.gz` */
   uri: string;
+  /** The context's content address, {@link BuildContext.checksum}: sha256 of its uncompressed tar. */
   sha256: string;
   /** False when the same context was already in the store. */
   uploaded: boolean;
+  /** Bytes written to the store (the gzipped archive); 0 when nothing was uploaded. */
+  bytes: number;
+}
+
+export interface UploadBuildContextOptions {
+  logger?: Logger;
+  /** Aborting destroys the upload: the store keeps nothing of it, and the call rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Builds images from a build context and pushes them to the stack's container registry. */
@@ -64,42 +73,48 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
   ): Promise<ImageReference>;
 
   /**
-   * Uploads the gzipped context to `<store path>/<dir>/<sha256>.tar.gz`, unless
-   * that object already exists: the archive is deterministic, so the same
-   * context is stored once and the second build uploads nothing.
+   * Uploads the gzipped context to `<store path>/<dir>/<sha256>.tar.gz`, named by its content address
+   * ({@link BuildContext.checksum}), unless that object already exists: the same context is stored once, and the
+   * second build uploads nothing. The archive streams into the store's writer (S3 multipart, GCS resumable), never
+   * whole in memory or in a temp file. A context that changes while it is uploaded is refused and its object
+   * removed, so a name never holds other content.
+   * @throws BuildError naming the object when the upload fails (`cause` kept), or the signal's reason when aborted
    */
   async uploadBuildContext(
     buildContext: BuildContext,
     dir: string,
     artifactStore: ArtifactStore,
-    logger?: Logger,
+    options: UploadBuildContextOptions = {},
   ): Promise<UploadedBuildContext> {
+    const { logger, signal } = options;
+    signal?.throwIfAborted();
     const sha256 = await buildContext.checksum();
     const uri = artifactStore.join(dir, `${sha256}.tar.gz`);
     if (await artifactStore.exists(uri)) {
       logger?.info(`Build context ${sha256} already exists at ${uri}, not uploading.`);
-      return { uri, sha256, uploaded: false };
+      return { uri, sha256, uploaded: false, bytes: 0 };
     }
+    signal?.throwIfAborted();
     logger?.info(`Uploading build context to ${uri}.`);
+    const sink = await artifactStore.openWrite(uri);
+    const abort = () => sink.destroy(signal?.reason);
+    signal?.addEventListener("abort", abort, { once: true });
     try {
-      const sink = await artifactStore.openWrite(uri);
-      const written = await buildContext.writeArchive(sink, { gzip: true });
-      if (written.sha256 !== sha256) {
+      const written = await buildContext.writeArchive(sink, { gzip: true, hashTar: true });
+      if (written.tarSha256 !== sha256) {
+        await artifactStore.remove(uri);
         throw new BuildError(
-          `The build context changed while it was being uploaded (checksum ${sha256} became ${written.sha256}); stop whatever writes into it and build again.`,
+          `The build context at ${buildContext.root} changed while it was being uploaded (content ${sha256} became ${written.tarSha256}); stop whatever writes into it and build again.`,
         );
       }
+      return { uri, sha256, uploaded: true, bytes: written.bytes };
     } catch (error) {
-      await artifactStore.remove(uri).catch(() => {});
+      if (signal?.aborted) throw signal.reason;
       if (error instanceof BuildError) throw error;
-      throw new BuildError(
-        `Uploading the build context to ${uri} failed; check the artifact store's credentials and reachability.`,
-        {
-          cause: error,
-        },
-      );
+      throw new BuildError(`Uploading the build context to ${uri} failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      signal?.removeEventListener("abort", abort);
     }
-    return { uri, sha256, uploaded: true };
   }
 
   /**
@@ -147,4 +162,8 @@ function checkKeys(kind: string, entries: Readonly<Record<string, string>> | und
       );
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

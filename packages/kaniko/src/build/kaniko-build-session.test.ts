@@ -22,7 +22,7 @@ import { KanikoBuildError } from "../kaniko-build-error.js";
 import { type KanikoImageBuilderConfigInput, kanikoImageBuilderConfigSchema } from "../kaniko-image-builder-config.js";
 import { LeanKubeConfig } from "../kube/lean-kube-config.js";
 import { KanikoBuildSession } from "./kaniko-build-session.js";
-import { STDIN_CONTEXT } from "./kaniko-pod-spec.js";
+import { STDIN_CONTEXT_SOURCE } from "./kaniko-pod-spec.js";
 
 const NAMESPACE = "builds";
 const DESTINATION = ImageReference.parse("registry.example.com/team/app:v1");
@@ -83,7 +83,7 @@ async function openSession(
 async function runSteps(session: KanikoBuildSession): Promise<ImageReference> {
   try {
     await session.connect();
-    await session.createPod(STDIN_CONTEXT);
+    await session.createPod(STDIN_CONTEXT_SOURCE);
     await session.waitUntilRunning();
     await session.streamContext(buildContext);
     return await session.result(await session.waitForEnd());
@@ -107,7 +107,7 @@ describe("KanikoBuildSession against the Kubernetes double", () => {
   it("runs the steps: a pod, the streamed context, the digest of what the executor read; close() deletes the pod", async () => {
     const { cluster, session } = await openSession({ executor: digestOfStdin });
     await session.connect();
-    await session.createPod(STDIN_CONTEXT);
+    await session.createPod(STDIN_CONTEXT_SOURCE);
     expect(cluster.pods(NAMESPACE).map((pod) => `${NAMESPACE}/${pod.metadata.name}`)).toEqual([session.pod]);
     await session.waitUntilRunning();
     await session.streamContext(buildContext);
@@ -242,7 +242,9 @@ describe("KanikoBuildSession against the Kubernetes double", () => {
 
   it("the steps need connect() first", async () => {
     const { session } = await openSession({ executor: digestOfStdin });
-    await expect(session.createPod(STDIN_CONTEXT)).rejects.toThrow(/connect\(\) must come before the other steps/);
+    await expect(session.createPod(STDIN_CONTEXT_SOURCE)).rejects.toThrow(
+      /connect\(\) must come before the other steps/,
+    );
     await session.close();
   });
 });

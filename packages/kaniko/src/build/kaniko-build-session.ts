@@ -32,6 +32,7 @@ import {
   buildKanikoPod,
   generatePodName,
   KANIKO_CONTAINER_NAME,
+  type KanikoContextSource,
   kanikoExecutorArgs,
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
@@ -117,6 +118,11 @@ export class KanikoBuildSession {
       : () => {};
   }
 
+  /** Aborted by the build's signal or a process signal (what every step, the upload included, stops on). */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
   /** `namespace/pod` of the build pod. */
   get pod(): string {
     return this.#site.pod;
@@ -138,9 +144,10 @@ export class KanikoBuildSession {
     this.#throwIfAborted();
   }
 
-  /** Creates the pod that runs the executor on `contextArgument` (`tar://stdin`, `s3://...`, `gs://...`). */
-  async createPod(contextArgument: string): Promise<void> {
+  /** Creates the pod that runs the executor on the context (`tar://stdin`, `s3://...`, `gs://...`). */
+  async createPod(context: KanikoContextSource): Promise<void> {
     this.#throwIfAborted();
+    const contextArgument = context.argument;
     const api = this.#api;
     const destination = this.#destination.toString();
     this.#stdin = contextArgument === STDIN_CONTEXT;
@@ -160,6 +167,7 @@ export class KanikoBuildSession {
       args,
       config: this.#config,
       stdin: this.#stdin,
+      environment: context.environment,
     });
     this.#logger.info(
       `Building ${destination} with kaniko in pod ${this.#site.pod} (context ${this.#stdin ? "streamed over stdin" : contextArgument}).`,

@@ -116,6 +116,23 @@ describe("buildKanikoPod", () => {
     expect(container?.tty).toBe(false);
   });
 
+  it("puts the store's env before the config's, which wins on a name both have", () => {
+    const pod = buildKanikoPod({
+      podName: "p",
+      buildId: "b",
+      image: "i",
+      args,
+      config,
+      stdin: false,
+      environment: { S3_FORCE_PATH_STYLE: "true", AWS_REGION: "us-east-1", S3_ENDPOINT: "http://minio:9000" },
+    });
+    expect(pod.spec?.containers[0]?.env).toEqual([
+      { name: "S3_ENDPOINT", value: "http://minio:9000" },
+      { name: "S3_FORCE_PATH_STYLE", value: "true" },
+      { name: "AWS_REGION", value: "eu-west-1" },
+    ]);
+  });
+
   it("copies the config's objects (the frozen config is never handed out)", () => {
     const frozen = Object.freeze({ ...config, env: Object.freeze([Object.freeze({ name: "A", value: "1" })]) });
     const pod = buildKanikoPod({ podName: "p", buildId: "b", image: "i", args, config: frozen as never, stdin: true });

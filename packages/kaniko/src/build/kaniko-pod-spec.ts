@@ -76,6 +76,20 @@ function sortedEntries(record: Readonly<Record<string, string>> | undefined): [s
   return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Where the executor reads the build context, and the env its client needs for that. */
+export interface KanikoContextSource {
+  /** `tar://stdin`, `s3://...` or `gs://...` */
+  argument: string;
+  /** Env for the container (e.g. `S3_ENDPOINT`); the config's `env` wins over a variable of the same name. */
+  environment: Readonly<Record<string, string>>;
+}
+
+/** The context streamed over the container's stdin. */
+export const STDIN_CONTEXT_SOURCE: KanikoContextSource = Object.freeze({
+  argument: STDIN_CONTEXT,
+  environment: Object.freeze({}),
+});
+
 export interface KanikoPodInput {
   podName: string;
   buildId: string;
@@ -85,6 +99,8 @@ export interface KanikoPodInput {
   config: KanikoImageBuilderConfig;
   /** True when the context comes over stdin: the container then keeps stdin open until the client ends it. */
   stdin: boolean;
+  /** Env added before the config's own (which wins on a name both have). */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -123,7 +139,7 @@ export function buildKanikoPod(input: KanikoPodInput): V1Pod {
           terminationMessagePath: TERMINATION_MESSAGE_PATH,
           // The digest file on success; on failure (no digest written) the kubelet puts the log's end there.
           terminationMessagePolicy: "FallbackToLogsOnError",
-          env: structuredClone(config.env) as NonNullable<V1Pod["spec"]>["containers"][number]["env"],
+          env: containerEnv(input.environment ?? {}, config.env),
           envFrom: structuredClone(config.envFrom) as NonNullable<V1Pod["spec"]>["containers"][number]["envFrom"],
           volumeMounts: structuredClone(config.volumeMounts) as NonNullable<
             V1Pod["spec"]
@@ -133,4 +149,18 @@ export function buildKanikoPod(input: KanikoPodInput): V1Pod {
       volumes: structuredClone(config.volumes) as NonNullable<V1Pod["spec"]>["volumes"],
     },
   };
+}
+
+type ContainerEnv = NonNullable<NonNullable<V1Pod["spec"]>["containers"][number]["env"]>;
+
+function containerEnv(
+  environment: Readonly<Record<string, string>>,
+  configured: KanikoImageBuilderConfig["env"],
+): ContainerEnv {
+  const own = new Set(configured.map((variable) => variable.name));
+  const added = Object.entries(environment)
+    .filter(([name]) => !own.has(name))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => ({ name, value }));
+  return [...added, ...(structuredClone(configured) as ContainerEnv)];
 }
