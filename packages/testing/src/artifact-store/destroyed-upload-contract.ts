@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
 import type { ContractContext } from "./contract-context.js";
-import { requireHooks } from "./fixture-hooks.js";
+import { requireHooks } from "./require-hooks.js";
 import { generatedBytes } from "./stream-data.js";
 
 /** How long to wait for the server to list the upload under way before destroying it. */

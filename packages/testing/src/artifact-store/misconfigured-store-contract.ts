@@ -3,8 +3,8 @@ import { pipeline } from "node:stream/promises";
 import { type ArtifactStore, ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it } from "vitest";
 import { type ContractContext, rejectionOf } from "./contract-context.js";
-import { expectNoSecrets } from "./error-chain.js";
-import { requireHooks } from "./fixture-hooks.js";
+import { expectNoSecrets } from "./expect-no-secrets.js";
+import { requireHooks } from "./require-hooks.js";
 
 type Operation = readonly [name: string, attempt: (store: ArtifactStore) => Promise<unknown>];
 

@@ -4,7 +4,7 @@ import { ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it, type TestContext } from "vitest";
 import type { ArtifactStoreSymbolicLinks } from "./artifact-store-fixture.js";
 import { type ContractContext, collect, rejectionOf } from "./contract-context.js";
-import { requireHooks } from "./fixture-hooks.js";
+import { requireHooks } from "./require-hooks.js";
 
 /** Links out of the root are refused on every operation; links inside it work. */
 export function describeSymbolicLinksContract(context: ContractContext): void {
