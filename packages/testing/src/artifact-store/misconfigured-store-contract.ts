@@ -18,7 +18,10 @@ const OPERATIONS: readonly Operation[] = [
   ["readFile", (store) => store.readFile("existing.txt")],
   ["listdir", (store) => store.listdir("")],
 ];
-/** Requests that carry no body in their answer (HEAD) but still must not pass for wrong credentials. */
+/**
+ * HEAD requests on S3: their answer has no body, so there a missing bucket looks like a missing key (false, not
+ * an error); refused credentials (403) must still fail.
+ */
 const METADATA_OPERATIONS: readonly Operation[] = [
   ["exists", (store) => store.exists("existing.txt")],
   ["stat", (store) => store.stat("existing.txt")],
