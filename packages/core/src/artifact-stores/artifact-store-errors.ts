@@ -22,6 +22,16 @@ export function alreadyExistsError(path: string, root: string, operation: "copy"
   );
 }
 
+export function directoryDestinationError(
+  path: string,
+  root: string,
+  operation: "copy" | "rename",
+): ArtifactStoreError {
+  return new ArtifactStoreError(
+    `Cannot ${operation} onto \`${path}\`: it is a directory in artifact store \`${root}\`, which is never replaced, not even with \`{ overwrite: true }\`. Give the destination's full path (e.g. \`${path}/<name>\`), or remove the directory with rmtree() first.`,
+  );
+}
+
 export function operationError(operation: string, path: string, root: string, cause: unknown): ArtifactStoreError {
   const code = (cause as { code?: unknown } | null)?.code;
   const detail = typeof code === "string" || typeof code === "number" ? ` (${code})` : "";

@@ -3,6 +3,7 @@ import { ArtifactStoreError } from "../errors.js";
 import { StackComponent, type StackComponentInit } from "../stack/stack-component.js";
 import {
   alreadyExistsError,
+  directoryDestinationError,
   isNotFoundError,
   notFoundError,
   operationError,
@@ -247,13 +248,13 @@ export abstract class ArtifactStore<
     await this.#run("remove", resolved, () => this.doRemove(resolved));
   }
 
-  /** Moves `src` to `dst`. An existing `dst` is refused unless `{ overwrite: true }`. */
+  /** Moves `src` to `dst`. An existing file `dst` is refused unless `{ overwrite: true }`, a directory always. */
   async rename(src: string, dst: string, options: ArtifactStoreOverwriteOptions = {}): Promise<void> {
     const from = await this.#locate(src);
     const to = await this.#locate(dst);
     const overwrite = options.overwrite ?? false;
     await this.#run("rename", from, async () => {
-      if (!overwrite && (await this.doExists(to))) throw this.alreadyExistsError(to, "rename");
+      await this.#checkDestination(to, overwrite, "rename");
       await this.doRename(from, to, overwrite);
     });
   }
@@ -276,13 +277,13 @@ export abstract class ArtifactStore<
     return this.#run("get the size of", resolved, () => this.doSize(resolved));
   }
 
-  /** Copies the file `src` to `dst`. An existing `dst` is refused unless `{ overwrite: true }`. */
+  /** Copies the file `src` to `dst`. An existing file `dst` is refused unless `{ overwrite: true }`, a directory always. */
   async copyfile(src: string, dst: string, options: ArtifactStoreOverwriteOptions = {}): Promise<void> {
     const from = await this.#locate(src);
     const to = await this.#locate(dst);
     const overwrite = options.overwrite ?? false;
     await this.#run("copy", from, async () => {
-      if (!overwrite && (await this.doExists(to))) throw this.alreadyExistsError(to, "copy");
+      await this.#checkDestination(to, overwrite, "copy");
       await this.doCopyfile(from, to, overwrite);
     });
   }
@@ -320,11 +321,11 @@ export abstract class ArtifactStore<
   protected abstract doMakedirs(path: string): Promise<void>;
   protected abstract doMkdir(path: string): Promise<void>;
   protected abstract doRemove(path: string): Promise<void>;
-  /** The base has already refused an existing `dst` when `overwrite` is false. */
+  /** The base has already refused a directory `dst`, and an existing one when `overwrite` is false. */
   protected abstract doRename(src: string, dst: string, overwrite: boolean): Promise<void>;
   protected abstract doRmtree(path: string): Promise<void>;
   protected abstract doStat(path: string): Promise<ArtifactStoreStat>;
-  /** The base has already refused an existing `dst` when `overwrite` is false. */
+  /** The base has already refused a directory `dst`, and an existing one when `overwrite` is false. */
   protected abstract doCopyfile(src: string, dst: string, overwrite: boolean): Promise<void>;
 
   /** Default: `doStat(path).size`. */
@@ -402,6 +403,12 @@ export abstract class ArtifactStore<
   /** Any other failure of `operation` on `path`; `cause` kept. */
   protected operationError(operation: string, path: string, cause: unknown): ArtifactStoreError {
     return operationError(operation, path, this.path, cause);
+  }
+
+  /** A directory is never replaced by a file; an existing file only with `overwrite`. */
+  async #checkDestination(to: string, overwrite: boolean, operation: "copy" | "rename"): Promise<void> {
+    if (await this.doIsdir(to)) throw directoryDestinationError(to, this.path, operation);
+    if (!overwrite && (await this.doExists(to))) throw this.alreadyExistsError(to, operation);
   }
 
   async #run<T>(operation: string, path: string, action: () => Promise<T>): Promise<T> {

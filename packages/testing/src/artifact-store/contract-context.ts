@@ -1,8 +1,13 @@
 import type { ArtifactStore, ArtifactStoreWalkEntry } from "@flavorstack/core/plugin";
+import type { ArtifactStoreContractFixture } from "./artifact-store-fixture.js";
 
 /** What the parts of the contract share: the store of the running test, and its fixture's data. */
 export interface ContractContext {
-  /** The store of the running test (a fresh one per test). */
+  /** The name the contract was described with, for skip reasons. */
+  readonly storeName: string;
+  /** The fixture of the running test (a fresh one per test), with its optional hooks. */
+  readonly fixture: ArtifactStoreContractFixture;
+  /** The store of the running test: `fixture.store`. */
   readonly store: ArtifactStore;
   /** Writes a.txt, d/b.txt, d/e/c.txt, d/f/g.txt. */
   writeTree(): Promise<void>;
@@ -13,4 +18,12 @@ export async function collect(iterable: AsyncIterable<ArtifactStoreWalkEntry>): 
   const entries: ArtifactStoreWalkEntry[] = [];
   for await (const [dir, dirs, files] of iterable) entries.push([dir, [...dirs], [...files]]);
   return entries;
+}
+
+/** What `attempt` rejected with, or `undefined` when it resolved. */
+export async function rejectionOf(attempt: () => Promise<unknown>): Promise<unknown> {
+  return attempt().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }

@@ -2,7 +2,7 @@ import { ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it } from "vitest";
 import type { ContractContext } from "./contract-context.js";
 
-/** Files and directories: kinds, listings, stat, remove, mkdir, copy and rename. */
+/** Files and directories: kinds, listings, stat, remove, mkdir. */
 export function describeFilesContract(context: ContractContext): void {
   describe("files and directories", () => {
     it("tells files, directories and missing paths apart", async () => {
@@ -66,60 +66,6 @@ export function describeFilesContract(context: ContractContext): void {
       await context.store.writeFile("m/n/o/p/g.txt", "g");
       expect(await context.store.isdir("m/n/o/p")).toBe(true);
       expect(await context.store.listdir("m/n/o")).toEqual(["f.txt", "p"]);
-    });
-  });
-
-  describe("copy and rename", () => {
-    it("copies a file", async () => {
-      await context.store.writeFile("c/src.txt", "source");
-      await context.store.copyfile("c/src.txt", "c2/dst.txt");
-      expect((await context.store.readFile("c2/dst.txt")).toString()).toBe("source");
-      expect((await context.store.readFile("c/src.txt")).toString()).toBe("source");
-    });
-
-    it("refuses to copy onto an existing file unless asked", async () => {
-      await context.store.writeFile("src.txt", "source");
-      await context.store.writeFile("dst.txt", "existing");
-      const dst = context.store.resolve("dst.txt");
-      await expect(context.store.copyfile("src.txt", "dst.txt")).rejects.toThrow(ArtifactStoreError);
-      await expect(context.store.copyfile("src.txt", "dst.txt")).rejects.toThrow(
-        `Cannot copy onto \`${dst}\`: it already exists`,
-      );
-      await expect(context.store.copyfile("src.txt", "dst.txt")).rejects.toThrow("{ overwrite: true }");
-      expect((await context.store.readFile("dst.txt")).toString()).toBe("existing");
-      await context.store.copyfile("src.txt", "dst.txt", { overwrite: true });
-      expect((await context.store.readFile("dst.txt")).toString()).toBe("source");
-    });
-
-    it("renames a file", async () => {
-      await context.store.writeFile("r/src.txt", "source");
-      await context.store.rename("r/src.txt", context.store.join("r2", "dst.txt"));
-      expect(await context.store.exists("r/src.txt")).toBe(false);
-      expect((await context.store.readFile("r2/dst.txt")).toString()).toBe("source");
-    });
-
-    it("refuses to rename onto an existing file unless asked", async () => {
-      await context.store.writeFile("src.txt", "source");
-      await context.store.writeFile("dst.txt", "existing");
-      const dst = context.store.resolve("dst.txt");
-      await expect(context.store.rename("src.txt", "dst.txt")).rejects.toThrow(
-        `Cannot rename onto \`${dst}\`: it already exists`,
-      );
-      await expect(context.store.rename("src.txt", "dst.txt", { overwrite: false })).rejects.toThrow(
-        "{ overwrite: true }",
-      );
-      expect((await context.store.readFile("src.txt")).toString()).toBe("source");
-      expect((await context.store.readFile("dst.txt")).toString()).toBe("existing");
-      await context.store.rename("src.txt", "dst.txt", { overwrite: true });
-      expect(await context.store.exists("src.txt")).toBe(false);
-      expect((await context.store.readFile("dst.txt")).toString()).toBe("source");
-    });
-
-    it("reports a missing source with its path", async () => {
-      const missing = context.store.resolve("missing.txt");
-      await expect(context.store.copyfile("missing.txt", "x.txt")).rejects.toThrow(`\`${missing}\``);
-      await expect(context.store.rename("missing.txt", "x.txt")).rejects.toThrow(`\`${missing}\``);
-      expect(await context.store.exists("x.txt")).toBe(false);
     });
   });
 }

@@ -2,6 +2,20 @@ import { ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it } from "vitest";
 import { type ContractContext, collect } from "./contract-context.js";
 
+const SCHEME_PATTERN = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
+
+/**
+ * An absolute path beside the root, not below it: `/tmp/t/elsewhere/x` for `/tmp/t/root`,
+ * `s3://b/elsewhere/x` for `s3://b/prefix`, another bucket (`s3://elsewhere/x`) for `s3://b`.
+ */
+function besideRoot(root: string): string {
+  const scheme = SCHEME_PATTERN.exec(root)?.[0] ?? "";
+  const rest = root.slice(scheme.length);
+  const cut = rest.lastIndexOf("/");
+  if (cut > 0) return `${scheme}${rest.slice(0, cut)}/elsewhere/x`;
+  return scheme === "" ? "/elsewhere/x" : `${scheme}elsewhere/x`;
+}
+
 /** Paths: normalising, and refusing every path outside the root. */
 export function describePathsContract(context: ContractContext): void {
   describe("paths", () => {
@@ -11,9 +25,7 @@ export function describePathsContract(context: ContractContext): void {
       expect(context.store.supportedSchemes.length).toBeGreaterThan(0);
       expect(
         context.store.supportedSchemes.some((scheme) =>
-          scheme === ""
-            ? !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(context.store.path)
-            : context.store.path.startsWith(scheme),
+          scheme === "" ? !SCHEME_PATTERN.test(context.store.path) : context.store.path.startsWith(scheme),
         ),
       ).toBe(true);
     });
@@ -35,8 +47,11 @@ export function describePathsContract(context: ContractContext): void {
       ["an absolute path with ..", "$ROOT/../x"],
       ["a sibling sharing the root as prefix", "$ROOT2/x"],
       ["a sibling that is the prefix trick itself", "$ROOT2"],
+      ["an absolute path beside the root", "$BESIDE"],
+      ["an absolute path at the top", "/flavorstack-elsewhere/x"],
+      ["a path with another scheme", "other-scheme://bucket/x"],
     ])("refuses %s (%s)", async (_label, template) => {
-      const outside = template.replace("$ROOT", context.store.path);
+      const outside = template.replace("$BESIDE", besideRoot(context.store.path)).replace("$ROOT", context.store.path);
       const message = `File \`${outside}\` is outside of artifact store bounds \`${context.store.path}\``;
       expect(context.store.contains(outside)).toBe(false);
       expect(() => context.store.resolve(outside)).toThrow(ArtifactStoreError);

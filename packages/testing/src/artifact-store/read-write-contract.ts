@@ -2,7 +2,7 @@ import { Readable, Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it } from "vitest";
-import type { ContractContext } from "./contract-context.js";
+import { type ContractContext, rejectionOf } from "./contract-context.js";
 import { generatedBytes, hashStream } from "./stream-data.js";
 
 /** Reading and writing files, whole and streamed; atomic visibility. */
@@ -104,10 +104,7 @@ export function describeReadWriteContract(context: ContractContext, streamBytes:
         () => context.store.size("nope/missing.txt"),
         () => context.store.remove("nope/missing.txt"),
       ]) {
-        const error = await attempt().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+        const error = await rejectionOf(attempt);
         expect(error).toBeInstanceOf(ArtifactStoreError);
         expect((error as Error).message).toContain(`\`${missing}\``);
         expect((error as Error).message).toMatch(/does not exist/);

@@ -3,21 +3,13 @@ import path from "node:path";
 import { ArtifactStoreError } from "@flavorstack/core/plugin";
 import { describe, expect, it, type TestContext } from "vitest";
 import type { ArtifactStoreSymbolicLinks } from "./artifact-store-fixture.js";
-import { type ContractContext, collect } from "./contract-context.js";
-
-type LinkedContext = ContractContext & { readonly symbolicLinks: ArtifactStoreSymbolicLinks | undefined };
+import { type ContractContext, collect, rejectionOf } from "./contract-context.js";
+import { requireHooks } from "./require-hooks.js";
 
 /** Links out of the root are refused on every operation; links inside it work. */
-export function describeSymbolicLinksContract(context: LinkedContext, storeName: string): void {
-  const linksOrSkip = (test: TestContext): ArtifactStoreSymbolicLinks => {
-    const links = context.symbolicLinks;
-    if (links === undefined) {
-      // meta.skipReason is what the JSON report keeps (see docs/testing.md).
-      test.task.meta.skipReason = `${storeName} has no symbolic links: its fixture gives no \`symbolicLinks\``;
-      return test.skip(test.task.meta.skipReason);
-    }
-    return links;
-  };
+export function describeSymbolicLinksContract(context: ContractContext): void {
+  const linksOrSkip = (test: TestContext): ArtifactStoreSymbolicLinks =>
+    requireHooks(context, test, "symbolicLinks").symbolicLinks;
 
   /** `outsideDir/secret.txt`, and links to it from the root: a directory, a file and a dangling one. */
   async function linkOutside(links: ArtifactStoreSymbolicLinks): Promise<void> {
@@ -29,10 +21,7 @@ export function describeSymbolicLinksContract(context: LinkedContext, storeName:
   }
 
   async function expectRefused(attempt: () => Promise<unknown>, storePath: string): Promise<void> {
-    const error = await attempt().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejectionOf(attempt);
     expect(error, `an operation on ${storePath} was not refused`).toBeInstanceOf(ArtifactStoreError);
     const message = (error as Error).message;
     expect(message).toContain(`\`${context.store.resolve(storePath)}\``);

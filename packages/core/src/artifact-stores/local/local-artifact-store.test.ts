@@ -200,6 +200,17 @@ describe("LocalArtifactStore", () => {
       await expect(store.openWrite("dir")).rejects.toThrow(/is a directory/);
       await expect(store.copyfile("dir", "x")).rejects.toThrow(/is a directory/);
     });
+
+    it("never replaces a directory with a file, not even with overwrite", async () => {
+      await store.writeFile("dir/inside.txt", "inside");
+      await store.writeFile("file.txt", "file");
+      await expect(store.copyfile("file.txt", "dir", { overwrite: true })).rejects.toThrow(
+        `Cannot copy onto \`${join(root, "dir")}\`: it is a directory`,
+      );
+      await expect(store.rename("file.txt", "dir", { overwrite: true })).rejects.toThrow(/rmtree\(\) first/);
+      expect(await readdir(join(root, "dir"))).toEqual(["inside.txt"]);
+      expect((await store.readFile("file.txt")).toString()).toBe("file");
+    });
   });
 
   describe("directories", () => {
