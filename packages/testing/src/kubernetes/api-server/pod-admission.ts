@@ -25,6 +25,15 @@ function admitSpec(requested: Pod["spec"] | undefined, name: string): Pod["spec"
     throw invalidField("Pod", name, "spec.containers", "Required value");
   }
   spec.containers = spec.containers.map((container, index) => admitContainer(container, index, name));
+  const volumes = new Set((spec.volumes ?? []).map((volume) => volume.name));
+  for (const [index, container] of spec.containers.entries()) {
+    for (const [mountIndex, mount] of (container.volumeMounts ?? []).entries()) {
+      if (!volumes.has(mount.name)) {
+        const field = `spec.containers[${index}].volumeMounts[${mountIndex}].name`;
+        throw invalidField("Pod", name, field, `Not found: "${mount.name}"`);
+      }
+    }
+  }
   spec.restartPolicy ??= "Always";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= "ClusterFirst";
