@@ -25,7 +25,11 @@ function decode(value: string): string {
  * `value` is taken as is, `valueFrom.secretKeyRef` from the secret. A missing secret or key fails unless the
  * reference is `optional`. Config maps and field references are not simulated: those entries are left out.
  */
-export function resolveContainerEnv(namespace: string, container: Container, secrets: SecretLookup): ContainerEnvResult {
+export function resolveContainerEnv(
+  namespace: string,
+  container: Container,
+  secrets: SecretLookup,
+): ContainerEnvResult {
   const env: Record<string, string> = {};
   const warnings: string[] = [];
   for (const source of container.envFrom ?? []) {
