@@ -139,6 +139,29 @@ describe("kaniko image builder → Kubernetes double: credentials from secrets",
     expect(cluster.pods()).toEqual([]);
   });
 
+  it("a secret volume naming a missing secret: the pod never runs, the error shows the FailedMount event; no pod left", async () => {
+    const { cluster, builder } = await setup({
+      podRunningTimeout: 1,
+      volumes: [{ name: "docker-config", secret: { secretName: "kaniko-docker" } }],
+      volumeMounts: [{ name: "docker-config", mountPath: "/kaniko/.docker" }],
+    });
+    const error = await build(builder, "missing-volume").then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(KanikoBuildError);
+    const { message, reason, events } = error as KanikoBuildError;
+    expect(reason).toBe("PodRunningTimeout");
+    expect(message).toMatch(
+      /was not running after 1 s \(podRunningTimeout\): phase Pending, container waiting: ContainerCreating/,
+    );
+    expect(events.join("\n")).toContain(
+      'Warning FailedMount: MountVolume.SetUp failed for volume "docker-config" : secret "kaniko-docker" not found',
+    );
+    expect(executed).toEqual([]);
+    expect(cluster.pods()).toEqual([]);
+  });
+
   it("serviceAccountName naming a missing service account: refused at creation with what to do; builds once it exists", async () => {
     const { cluster, builder } = await setup({ serviceAccountName: "kaniko-builder" });
     const error = await build(builder, "missing-account").then(
