@@ -11,16 +11,11 @@ import {
   ImageReference,
   silentLogger,
 } from "@flavorstack/core";
-import {
-  KanikoBuildError,
-  KanikoImageBuilder,
-  KanikoImageBuilderFlavor,
-  type KanikoImageBuilderOptions,
-} from "@flavorstack/kaniko";
+import { KanikoBuildError, type KanikoImageBuilder, type KanikoImageBuilderOptions } from "@flavorstack/kaniko";
 import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
-import { startKanikoDouble } from "@flavorstack/testing/kaniko";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
+import { startKanikoBuilder } from "./support/kaniko-builder.js";
 import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
@@ -64,22 +59,9 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
     config: Record<string, unknown> = {},
     builderOptions: KanikoImageBuilderOptions = {},
   ): Promise<{ cluster: KubernetesDouble; builder: KanikoImageBuilder }> {
-    const cluster = await startKanikoDouble(doubleOptions);
-    clusters.push(cluster);
-    const kubeconfigPath = path.join(scratch, `kubeconfig-${clusters.length}-${Date.now()}`);
-    await writeFile(kubeconfigPath, cluster.kubeconfig);
-    // Options beyond the config (a kubeconfig path, a logger) go to the constructor: the one case where a
-    // component is constructed directly (docs/conventions.md).
-    const builder = new KanikoImageBuilder(
-      {
-        id: "kaniko-e2e",
-        name: "cluster-builder",
-        flavor: "kaniko",
-        config: KanikoImageBuilderFlavor.parseConfig({ kubernetesContext: cluster.contextName, ...config }),
-      },
-      { kubeconfigPath, logger: silentLogger, ...builderOptions },
-    );
-    return { cluster, builder };
+    const started = await startKanikoBuilder(scratch, doubleOptions, config, builderOptions);
+    clusters.push(started.cluster);
+    return started;
   }
 
   async function expectHelloPushed(image: ImageReference, tag: string): Promise<void> {

@@ -49,12 +49,19 @@ export function explainNamespaceCheck(error: unknown, site: BuildSite, server: s
   );
 }
 
+/** The service account admission's refusal of a pod naming a service account that does not exist. */
+const MISSING_SERVICE_ACCOUNT = /error looking up service account [^:]+: serviceaccount "([^"]+)" not found/;
+
 export function explainCreateFailure(error: unknown, site: BuildSite): BuildError {
-  const permissions =
-    apiErrorInfo(error).code === 403
-      ? ` The kubeconfig's user (context '${site.context}') needs create, get, watch and delete on pods, create on pods/attach and get on pods/log in namespace '${site.namespace}'.`
-      : "";
-  return new BuildError(`Creating the build pod ${site.pod} failed: ${describeApiError(error)}.${permissions}`, {
+  const { code, message } = apiErrorInfo(error);
+  const account = MISSING_SERVICE_ACCOUNT.exec(message)?.[1];
+  let hint = "";
+  if (account) {
+    hint = ` The service account '${account}' ('serviceAccountName') does not exist in namespace '${site.namespace}': create it (\`kubectl --context ${site.context} -n ${site.namespace} create serviceaccount ${account}\`) or fix 'serviceAccountName'.`;
+  } else if (code === 403) {
+    hint = ` The kubeconfig's user (context '${site.context}') needs create, get, watch and delete on pods, create on pods/attach and get on pods/log in namespace '${site.namespace}'.`;
+  }
+  return new BuildError(`Creating the build pod ${site.pod} failed: ${describeApiError(error)}.${hint}`, {
     cause: error,
   });
 }
@@ -91,7 +98,7 @@ export function explainNotRunning(site: BuildSite, podRunningTimeout: number, la
 export function explainCannotStart(site: BuildSite, pod: CannotStartPod, executorImage: string): FailureReport {
   const message = pod.message ? ` (${pod.message})` : "";
   return {
-    summary: `The build pod ${site.pod} cannot start: ${pod.reason}${message}. ${cannotStartHint(pod.reason, executorImage)}`,
+    summary: `The build pod ${site.pod} cannot start: ${pod.reason}${message}. ${cannotStartHint(pod, site, executorImage)}`,
     reason: pod.reason,
   };
 }
@@ -176,7 +183,7 @@ export function explainFailedDelete(error: unknown, site: BuildSite, podName: st
   return `Could not delete the kaniko build pod ${site.pod}: ${describeApiError(error)}. Delete it with \`kubectl --context ${site.context} -n ${site.namespace} delete pod ${podName}\` (or the builder's sweep()).`;
 }
 
-function cannotStartHint(reason: string, executorImage: string): string {
+function cannotStartHint({ reason, message }: CannotStartPod, site: BuildSite, executorImage: string): string {
   switch (reason) {
     case "ErrImagePull":
     case "ImagePullBackOff":
@@ -185,6 +192,7 @@ function cannotStartHint(reason: string, executorImage: string): string {
     case "InvalidImageName":
       return `The executor image '${executorImage}' is not a valid image name: fix 'executorImage'.`;
     case "CreateContainerConfigError":
+      return containerConfigHint(message, site);
     case "CreateContainerError":
       return "The container cannot be created from its spec: check the secrets and config maps that env, envFrom and volumes refer to exist in the namespace.";
     case "Unschedulable":
@@ -192,6 +200,23 @@ function cannotStartHint(reason: string, executorImage: string): string {
     default:
       return "See the events below.";
   }
+}
+
+/** The kubelet's messages for a secret, or a key of one, that the container's env or envFrom names. */
+const MISSING_SECRET = /^secret "([^"]+)" not found$/;
+const MISSING_SECRET_KEY = /^couldn't find key (\S+) in Secret [^/]+\/(\S+)$/;
+
+function containerConfigHint(message: string, site: BuildSite): string {
+  const { context, namespace } = site;
+  const secret = MISSING_SECRET.exec(message)?.[1];
+  if (secret) {
+    return `The secret '${secret}' that the builder's 'env' or 'envFrom' names does not exist in namespace '${namespace}': create it there (\`kubectl --context ${context} -n ${namespace} create secret generic ${secret} --from-literal=KEY=VALUE\`), or fix the name in 'env' / 'envFrom'.`;
+  }
+  const key = MISSING_SECRET_KEY.exec(message);
+  if (key) {
+    return `The secret '${key[2]}' in namespace '${namespace}' has no key '${key[1]}' that the builder's 'env' names: add the key to the secret, or fix 'secretKeyRef.key' in 'env'.`;
+  }
+  return `The container cannot be created from its spec: check that the secrets and config maps that 'env' and 'envFrom' refer to exist in namespace '${namespace}'.`;
 }
 
 function terminationHint(reason: string | undefined, activeDeadlineSeconds: number): string {

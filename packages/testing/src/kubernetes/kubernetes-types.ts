@@ -14,10 +14,51 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
+/** A reference to one key of a Secret (or ConfigMap) in the pod's namespace. */
+export interface KeySelector {
+  name?: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVarSource {
+  secretKeyRef?: KeySelector;
+  configMapKeyRef?: KeySelector;
+  [key: string]: unknown;
+}
+
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: unknown;
+  valueFrom?: EnvVarSource;
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  secretRef?: { name?: string; optional?: boolean };
+  configMapRef?: { name?: string; optional?: boolean };
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+  [key: string]: unknown;
+}
+
+/** A secret volume's source: every key as a file, or only `items` (key → relative path). */
+export interface SecretVolumeSource {
+  secretName?: string;
+  items?: { key: string; path: string; mode?: number }[];
+  optional?: boolean;
+  defaultMode?: number;
+}
+
+export interface Volume {
+  name: string;
+  secret?: SecretVolumeSource;
+  [key: string]: unknown;
 }
 
 export interface Container {
@@ -26,6 +67,8 @@ export interface Container {
   command?: string[];
   args?: string[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  volumeMounts?: VolumeMount[];
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
@@ -42,6 +85,7 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   serviceAccountName?: string;
   nodeName?: string;
+  volumes?: Volume[];
   [key: string]: unknown;
 }
 
@@ -145,6 +189,25 @@ export interface Namespace {
   status: { phase: "Active" | "Terminating" };
 }
 
+export interface Secret {
+  apiVersion: "v1";
+  kind: "Secret";
+  metadata: ObjectMeta;
+  type: string;
+  /** Values base64-encoded, as on the wire. */
+  data?: Record<string, string>;
+  immutable?: boolean;
+}
+
+export interface ServiceAccount {
+  apiVersion: "v1";
+  kind: "ServiceAccount";
+  metadata: ObjectMeta;
+  secrets?: { name: string }[];
+  imagePullSecrets?: { name: string }[];
+  automountServiceAccountToken?: boolean;
+}
+
 export interface StatusCause {
   reason?: string;
   message?: string;
@@ -158,7 +221,14 @@ export interface KubernetesStatus {
   status: "Success" | "Failure";
   message?: string;
   reason?: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: StatusCause[]; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    uid?: string;
+    causes?: StatusCause[];
+    retryAfterSeconds?: number;
+  };
   code: number;
 }
 

@@ -4,13 +4,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubernetesApiServer } from "./api-server/kubernetes-api-server.js";
+import { admitPlainObject } from "./api-server/namespaced-objects.js";
 import { ATTACH_PROTOCOLS } from "./attach/attach-session.js";
 import { FaultPlan } from "./faults/fault-plan.js";
 import type { KubernetesDoubleFaults } from "./faults/kubernetes-double-faults.js";
 import { genericContainer } from "./kubelet/generic-container.js";
 import { SimulatedKubelet } from "./kubelet/simulated-kubelet.js";
 import type { KubernetesDoubleOptions } from "./kubernetes-double-options.js";
-import type { KubernetesEvent, Namespace, Pod } from "./kubernetes-types.js";
+import type { KubernetesEvent, Namespace, Pod, Secret, ServiceAccount } from "./kubernetes-types.js";
 import { renderKubeconfig } from "./render-kubeconfig.js";
 import { ClusterStore } from "./store/cluster-store.js";
 
@@ -36,8 +37,15 @@ export interface KubernetesDouble {
   events(namespace?: string): KubernetesEvent[];
   /** A pod's log so far (`undefined` when the pod is unknown). */
   logs(namespace: string, name: string): string | undefined;
-  /** Creates a namespace (no-op when it exists). */
+  /** Creates a namespace (no-op when it exists) with its `default` service account. */
   addNamespace(name: string): Namespace;
+  /**
+   * Creates a secret as `POST .../secrets` would, from plain-text values (stored base64-encoded as `data`); `type`
+   * defaults to `Opaque`. Throws a {@link StatusError} when the namespace is missing or the secret exists.
+   */
+  createSecret(namespace: string, name: string, stringData: Record<string, string>, type?: string): Secret;
+  /** Creates a service account (pods may name it in `serviceAccountName`); throws like {@link createSecret}. */
+  createServiceAccount(namespace: string, name: string): ServiceAccount;
   /** Replaces the injected faults (pod faults apply to pods created from now on). */
   setFaults(faults: KubernetesDoubleFaults): void;
   /** Adds faults, keeping the others. */
@@ -72,9 +80,10 @@ function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string)
 
 /**
  * Starts a wire-level Kubernetes API double on 127.0.0.1 that the unmodified `@kubernetes/client-node` talks to:
- * namespaces, pods (create/get/list/watch/delete, logs, attach over WebSocket v4/v5), events, a simulated
- * scheduler + kubelet running each pod's container with `options.executor` (default: a generic container that
- * runs briefly and exits 0), and injectable faults.
+ * namespaces, pods (create/get/list/watch/delete, logs, attach over WebSocket v4/v5), events, secrets, service
+ * accounts, a simulated scheduler + kubelet running each pod's container with `options.executor` (default: a
+ * generic container that runs briefly and exits 0) with its env, envFrom and secret volumes resolved, and
+ * injectable faults.
  */
 export async function startKubernetesDouble(options: KubernetesDoubleOptions = {}): Promise<KubernetesDouble> {
   const store = new ClusterStore();
@@ -132,6 +141,16 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
         ?.logEntries.map((entry) => entry.text)
         .join(""),
     addNamespace: (name) => store.addNamespace(name),
+    createSecret: (namespace, name, stringData, type) =>
+      store.create<Secret>(
+        "secrets",
+        admitPlainObject(store, "secrets", { metadata: { name }, stringData, ...(type ? { type } : {}) }, namespace),
+      ),
+    createServiceAccount: (namespace, name) =>
+      store.create<ServiceAccount>(
+        "serviceaccounts",
+        admitPlainObject(store, "serviceaccounts", { metadata: { name } }, namespace),
+      ),
     setFaults: (next) => faults.set(next),
     addFaults: (next) => faults.add(next),
     endWatches: () => api.endWatches(),

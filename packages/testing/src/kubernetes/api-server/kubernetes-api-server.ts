@@ -9,15 +9,22 @@ import { kubernetesStatus, notFoundStatus, StatusError } from "../kubernetes-sta
 import type { Pod } from "../kubernetes-types.js";
 import type { ClusterStore, StoredResource } from "../store/cluster-store.js";
 import { readJson, sendJson, sendStatus, sendStatusOnSocket, statusOf } from "./http-responses.js";
+import { createPlainObject, isPlainResource, servePlainObject } from "./namespaced-objects.js";
 import { admitPod } from "./pod-admission.js";
 import { acceptAttach, parseAttachPath } from "./pod-attach.js";
 import { servePodLog } from "./pod-log.js";
-import { badRequest, methodNotAllowed, routeNotFound } from "./request-errors.js";
+import { alreadyExists, badRequest, methodNotAllowed, routeNotFound } from "./request-errors.js";
 import { queryFlag, requestFilter } from "./request-filter.js";
 import { serveWatch } from "./watch-stream.js";
 
 const HEALTH_PATHS = new Set(["healthz", "readyz", "livez"]);
 const SERVER_VERSION = { major: "1", minor: "30", gitVersion: "v1.30.0-flavorstack-double", platform: "linux/amd64" };
+const LIST_KINDS: Record<StoredResource, string> = {
+  pods: "PodList",
+  events: "EventList",
+  secrets: "SecretList",
+  serviceaccounts: "ServiceAccountList",
+};
 
 export interface KubernetesApiServerOptions {
   store: ClusterStore;
@@ -143,6 +150,17 @@ export class KubernetesApiServer {
       this.#collection(req, res, url, "events", namespace);
       return;
     }
+    if (isPlainResource(resource)) {
+      if (rest.length === 3) {
+        if (method === "GET") this.#collection(req, res, url, resource, namespace);
+        else if (method === "POST") await createPlainObject(this.#store, resource, req, res, url, namespace);
+        else throw methodNotAllowed();
+      } else if (rest.length === 4) {
+        if (method === "DELETE") await readJson(req);
+        servePlainObject(this.#store, resource, method, res, namespace, rest[3] as string);
+      } else throw routeNotFound();
+      return;
+    }
     if (resource !== "pods") throw routeNotFound();
     if (rest.length === 3) {
       if (method === "GET") this.#collection(req, res, url, "pods", namespace);
@@ -184,7 +202,7 @@ export class KubernetesApiServer {
   ): void {
     const watch = queryFlag(url, "watch");
     if (resource === "events") this.#checkFault("events", namespace, undefined);
-    else this.#checkFault(watch ? "watch" : "list", namespace, undefined);
+    else if (resource === "pods") this.#checkFault(watch ? "watch" : "list", namespace, undefined);
     const filter = requestFilter(url, namespace);
     if (watch) {
       this.#watches.add(res);
@@ -194,7 +212,7 @@ export class KubernetesApiServer {
     }
     sendJson(res, 200, {
       apiVersion: "v1",
-      kind: resource === "pods" ? "PodList" : "EventList",
+      kind: LIST_KINDS[resource],
       metadata: { resourceVersion: this.#store.currentResourceVersion },
       items: this.#store.list(resource, filter),
     });
@@ -206,12 +224,15 @@ export class KubernetesApiServer {
     if (!this.#store.getNamespace(namespace)) throw new StatusError(notFoundStatus("namespaces", namespace));
     const { metadata, spec } = admitPod(body, namespace, (name) => this.#store.has("pods", namespace, name));
     const name = metadata.name as string;
-    if (this.#store.has("pods", namespace, name)) {
+    if (this.#store.has("pods", namespace, name)) throw alreadyExists("pods", name);
+    const account = spec.serviceAccountName as string;
+    if (!this.#store.has("serviceaccounts", namespace, account)) {
       throw new StatusError(
-        kubernetesStatus(409, `pods "${name}" already exists`, {
-          reason: "AlreadyExists",
-          details: { name, kind: "pods" },
-        }),
+        kubernetesStatus(
+          403,
+          `pods "${name}" is forbidden: error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`,
+          { reason: "Forbidden", details: { name, kind: "pods" } },
+        ),
       );
     }
     const pod: Pod = {

@@ -1,10 +1,8 @@
-import { generatedNameSuffix } from "../kubernetes-time.js";
-import type { Container, ObjectMeta, Pod } from "../kubernetes-types.js";
-import { badRequest, invalidField } from "./request-errors.js";
+import type { Container, Pod } from "../kubernetes-types.js";
+import { admitMetadata, requireObjectBody } from "./admit-metadata.js";
+import { invalidField } from "./request-errors.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const MAX_NAME_LENGTH = 253;
 
 /**
  * Checks a pod create request's body and applies the defaults a real API server does (name from `generateName`,
@@ -16,46 +14,9 @@ export function admitPod(
   namespace: string,
   nameTaken: (name: string) => boolean,
 ): Pick<Pod, "metadata" | "spec"> {
-  if (!body || typeof body !== "object" || !body.metadata || typeof body.metadata !== "object") {
-    throw badRequest(
-      "the body of the request was in an unknown format - accepted media types include: application/json",
-    );
-  }
-  if (body.kind !== undefined && body.kind !== "Pod")
-    throw badRequest(`the kind of the object must be Pod, not ${body.kind}`);
-  const metadata = admitMetadata(body.metadata, namespace, nameTaken);
-  return { metadata, spec: admitSpec(body.spec, metadata.name as string) };
-}
-
-function admitMetadata(requested: ObjectMeta, namespace: string, nameTaken: (name: string) => boolean): ObjectMeta {
-  const metadata = { ...requested };
-  if (metadata.namespace && metadata.namespace !== namespace) {
-    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
-  }
-  metadata.namespace = namespace;
-  delete metadata.uid;
-  delete metadata.resourceVersion;
-  delete metadata.creationTimestamp;
-  delete metadata.deletionTimestamp;
-  if (!metadata.name) {
-    if (!metadata.generateName) {
-      throw invalidField("Pod", "", "metadata.name", "Required value: name or generateName is required");
-    }
-    let candidate: string;
-    do candidate = `${metadata.generateName}${generatedNameSuffix()}`;
-    while (nameTaken(candidate));
-    metadata.name = candidate;
-  }
-  const name = metadata.name;
-  if (name.length > MAX_NAME_LENGTH || !DNS_SUBDOMAIN.test(name)) {
-    throw invalidField(
-      "Pod",
-      name,
-      "metadata.name",
-      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-    );
-  }
-  return metadata;
+  const pod = requireObjectBody(body, "Pod");
+  const metadata = admitMetadata("Pod", pod.metadata, namespace, nameTaken);
+  return { metadata, spec: admitSpec(pod.spec, metadata.name) };
 }
 
 function admitSpec(requested: Pod["spec"] | undefined, name: string): Pod["spec"] {
@@ -64,6 +25,15 @@ function admitSpec(requested: Pod["spec"] | undefined, name: string): Pod["spec"
     throw invalidField("Pod", name, "spec.containers", "Required value");
   }
   spec.containers = spec.containers.map((container, index) => admitContainer(container, index, name));
+  const volumes = new Set((spec.volumes ?? []).map((volume) => volume.name));
+  for (const [index, container] of spec.containers.entries()) {
+    for (const [mountIndex, mount] of (container.volumeMounts ?? []).entries()) {
+      if (!volumes.has(mount.name)) {
+        const field = `spec.containers[${index}].volumeMounts[${mountIndex}].name`;
+        throw invalidField("Pod", name, field, `Not found: "${mount.name}"`);
+      }
+    }
+  }
   spec.restartPolicy ??= "Always";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= "ClusterFirst";

@@ -26,3 +26,13 @@ export function invalidField(kind: string, name: string, field: string, detail: 
     }),
   );
 }
+
+/** 409 `AlreadyExists` for a create whose name is taken. */
+export function alreadyExists(resource: string, name: string): StatusError {
+  return new StatusError(
+    kubernetesStatus(409, `${resource} "${name}" already exists`, {
+      reason: "AlreadyExists",
+      details: { name, kind: resource },
+    }),
+  );
+}

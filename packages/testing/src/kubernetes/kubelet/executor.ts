@@ -1,14 +1,22 @@
 import type { Readable } from "node:stream";
 import type { Pod } from "../kubernetes-types.js";
 
-/** The container an executor runs, with its env resolved to plain values. */
+/** The container an executor runs, with its env and secret volumes resolved as the kubelet resolves them. */
 export interface ExecutorContainer {
   name: string;
   image: string;
   command: string[];
   args: string[];
-  /** `env[].value` entries (entries with `valueFrom` are not resolved and left out). */
+  /**
+   * The environment: `envFrom[].secretRef` (with `prefix`), then `env[].value` and `env[].valueFrom.secretKeyRef`.
+   * Config map and field references are not simulated and left out.
+   */
   env: Record<string, string>;
+  /**
+   * The files of the secret volumes in `volumeMounts`, by absolute path: `<mountPath>/<key>` (or `items[].path`),
+   * or `mountPath` itself for a `subPath` naming one key; e.g. `/kaniko/.docker/config.json`.
+   */
+  files: Record<string, Buffer>;
   stdin: boolean;
   stdinOnce: boolean;
   terminationMessagePath: string;

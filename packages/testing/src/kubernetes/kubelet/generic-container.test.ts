@@ -20,6 +20,7 @@ function context(signal: AbortSignal): ExecutorContext {
       command: [],
       args: [],
       env: {},
+      files: {},
       stdin: false,
       stdinOnce: false,
       terminationMessagePath: "/dev/termination-log",

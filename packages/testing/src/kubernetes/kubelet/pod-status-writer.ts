@@ -4,6 +4,9 @@ import type { KubernetesEvent, Pod } from "../kubernetes-types.js";
 import type { ClusterStore } from "../store/cluster-store.js";
 import { NODE_NAME } from "./simulated-node.js";
 
+/** Kubelet events about the pod as a whole (the others name its container in `fieldPath`). */
+const POD_SCOPED_REASONS = new Set(["DeadlineExceeded", "FailedMount", "InvalidEnvironmentVariableNames"]);
+
 /** Which component reports an event. */
 export type EventSource = "kubelet" | "default-scheduler";
 
@@ -50,7 +53,7 @@ export class PodStatusWriter {
       });
       return;
     }
-    const containerScoped = source === "kubelet" && reason !== "DeadlineExceeded";
+    const containerScoped = source === "kubelet" && !POD_SCOPED_REASONS.has(reason);
     this.#store.create<KubernetesEvent>("events", {
       apiVersion: "v1",
       kind: "Event",

@@ -3,19 +3,17 @@ import type { Container, Pod } from "../kubernetes-types.js";
 import type { Executor, ExecutorContainer, ExecutorResult } from "./executor.js";
 import type { PodRuntime } from "./pod-runtime.js";
 
-/** Resolves a container's env to plain values (valueFrom entries are left out). */
-function executorContainer(container: Container): ExecutorContainer {
-  const env: Record<string, string> = {};
-  for (const variable of container.env ?? []) {
-    if (typeof variable.value === "string") env[variable.name] = variable.value;
-    else if (variable.valueFrom === undefined) env[variable.name] = "";
-  }
+/** What the kubelet resolved for the container before creating it. */
+export type ContainerConfig = Pick<ExecutorContainer, "env" | "files">;
+
+function executorContainer(container: Container, { env, files }: ContainerConfig): ExecutorContainer {
   return {
     name: container.name,
     image: container.image ?? "",
     command: container.command ?? [],
     args: container.args ?? [],
     env,
+    files,
     stdin: container.stdin === true,
     stdinOnce: container.stdinOnce === true,
     terminationMessagePath: container.terminationMessagePath ?? "/dev/termination-log",
@@ -31,6 +29,7 @@ export async function runExecutor(
   runtime: PodRuntime,
   executor: Executor,
   stateDir: string,
+  config: ContainerConfig,
 ): Promise<ExecutorResult> {
   const { faults } = runtime;
   const log = (line: string, stream: "stdout" | "stderr" = "stdout") => {
@@ -49,7 +48,7 @@ export async function runExecutor(
       pod: structuredClone(pod),
       namespace: pod.metadata.namespace as string,
       podName: pod.metadata.name as string,
-      container: executorContainer(pod.spec.containers[0] as Container),
+      container: executorContainer(pod.spec.containers[0] as Container, config),
       stdin: runtime.stdin,
       log,
       signal: runtime.abortController.signal,

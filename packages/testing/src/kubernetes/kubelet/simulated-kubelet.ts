@@ -3,8 +3,9 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { PodFaults } from "../faults/fault-plan.js";
 import type { KubeletTimings } from "../kubernetes-double-options.js";
 import { kubernetesTime } from "../kubernetes-time.js";
-import type { Container, Pod } from "../kubernetes-types.js";
+import type { Container, Pod, Secret } from "../kubernetes-types.js";
 import type { ClusterStore } from "../store/cluster-store.js";
+import { resolveContainerEnv, type SecretLookup } from "./container-env.js";
 import { recordContainerExit } from "./container-exit.js";
 import { pulledImageID, setContainerState } from "./container-state.js";
 import type { Executor } from "./executor.js";
@@ -12,11 +13,14 @@ import { podCondition, setContainersNotReady, setPodCondition } from "./pod-cond
 import { armPodDeadline } from "./pod-deadline.js";
 import { PodRuntime } from "./pod-runtime.js";
 import { PodStatusWriter } from "./pod-status-writer.js";
-import { runExecutor } from "./run-executor.js";
+import { type ContainerConfig, runExecutor } from "./run-executor.js";
+import { containerFiles, type MountedVolumes, mountSecretVolumes } from "./secret-volumes.js";
 import { NODE_HOST_IP, NODE_NAME, podIP } from "./simulated-node.js";
 
 /** How long `stop()` waits for executors to return after they were killed. */
 const STOP_TIMEOUT_MS = 10_000;
+/** Retries of a failed mount or container config wait `backOffMs`, doubling up to this many times as long. */
+const MAX_RETRY_BACK_OFF_FACTOR = 8;
 
 export interface SimulatedKubeletOptions {
   store: ClusterStore;
@@ -112,10 +116,17 @@ export class SimulatedKubelet {
     );
   }
 
-  /** Created → scheduled → image pulled → running → exited, with the statuses and events a real cluster shows. */
+  /**
+   * Created → scheduled → volumes mounted → image pulled → container config resolved → running → exited, with the
+   * statuses and events a real cluster shows.
+   */
   async #lifecycle(created: Pod, runtime: PodRuntime): Promise<void> {
     if (!(await this.#schedule(created, runtime))) return;
+    const volumes = await this.#mountVolumes(created, runtime);
+    if (!volumes) return;
     if (!(await this.#pullImage(created, runtime))) return;
+    const config = await this.#createContainerConfig(created, runtime, volumes);
+    if (!config) return;
     await delay(this.#options.timings.startMs + (runtime.faults.slowStart?.ms ?? 0));
     if (!this.#alive(created, runtime)) return;
 
@@ -133,7 +144,7 @@ export class SimulatedKubelet {
     runtime.started = true;
     this.#writer.event(created, "Normal", "Started", `Started container ${container.name}`);
 
-    const execution = runExecutor(running, runtime, this.#options.executor, this.#options.stateDir);
+    const execution = runExecutor(running, runtime, this.#options.executor, this.#options.stateDir, config);
     runtime.executorDone = execution.then(() => undefined);
     const result = await execution;
     if (!this.#alive(created, runtime)) return;
@@ -213,7 +224,61 @@ export class SimulatedKubelet {
     this.#writer.update(created, (pod) =>
       setContainerState(pod, { waiting: { reason: "ContainerCreating" } }, { imageID: pulledImageID(image) }),
     );
-    this.#writer.event(created, "Normal", "Created", `Created container ${container.name}`);
     return true;
+  }
+
+  #secrets(pod: Pod): SecretLookup {
+    return (name) => this.#options.store.get<Secret>("secrets", pod.metadata.namespace as string, name);
+  }
+
+  /**
+   * Runs `attempt` until it succeeds, waiting `backOffMs` (doubling, capped) after each failure, as the kubelet
+   * retries a pod's sync; undefined once the pod is gone.
+   */
+  async #retry<T>(created: Pod, runtime: PodRuntime, attempt: () => T | undefined): Promise<T | undefined> {
+    const { backOffMs } = this.#options.timings;
+    for (let wait = backOffMs; ; wait = Math.min(wait * 2, backOffMs * MAX_RETRY_BACK_OFF_FACTOR)) {
+      const result = attempt();
+      if (result !== undefined) return result;
+      await delay(wait);
+      if (!this.#alive(created, runtime)) return undefined;
+    }
+  }
+
+  /** Sets up the pod's secret volumes; while one cannot be, the pod stays ContainerCreating with `FailedMount` events. */
+  #mountVolumes(created: Pod, runtime: PodRuntime): Promise<MountedVolumes | undefined> {
+    return this.#retry(created, runtime, () => {
+      const mounted = mountSecretVolumes(created, this.#secrets(created));
+      if (mounted.ok) return mounted.volumes;
+      for (const message of mounted.failures) this.#writer.event(created, "Warning", "FailedMount", message);
+      return undefined;
+    });
+  }
+
+  /**
+   * Resolves the container's env and files; while a secret or key it needs is missing, the container waits with
+   * `CreateContainerConfigError` and the pod stays Pending.
+   */
+  #createContainerConfig(
+    created: Pod,
+    runtime: PodRuntime,
+    volumes: MountedVolumes,
+  ): Promise<ContainerConfig | undefined> {
+    const container = created.spec.containers[0] as Container;
+    return this.#retry(created, runtime, () => {
+      const resolved = resolveContainerEnv(created.metadata.namespace as string, container, this.#secrets(created));
+      if (!resolved.ok) {
+        this.#writer.update(created, (pod) =>
+          setContainerState(pod, { waiting: { reason: "CreateContainerConfigError", message: resolved.message } }),
+        );
+        this.#writer.event(created, "Warning", "Failed", `Error: ${resolved.message}`);
+        return undefined;
+      }
+      for (const warning of resolved.warnings) {
+        this.#writer.event(created, "Warning", "InvalidEnvironmentVariableNames", warning);
+      }
+      this.#writer.event(created, "Normal", "Created", `Created container ${container.name}`);
+      return { env: resolved.env, files: containerFiles(container, volumes) };
+    });
   }
 }

@@ -1,11 +1,19 @@
 import { kubernetesTime, newUid } from "../kubernetes-time.js";
-import type { KubernetesEvent, Namespace, ObjectMeta, Pod, WatchEvent } from "../kubernetes-types.js";
+import type {
+  KubernetesEvent,
+  Namespace,
+  ObjectMeta,
+  Pod,
+  Secret,
+  ServiceAccount,
+  WatchEvent,
+} from "../kubernetes-types.js";
 import { matchesFields, matchesLabels, type SelectorRequirement } from "./match-selector.js";
 
 /** Resources the store holds. */
-export type StoredResource = "pods" | "events";
+export type StoredResource = "pods" | "events" | "secrets" | "serviceaccounts";
 
-type StoredObject = Pod | KubernetesEvent;
+type StoredObject = Pod | KubernetesEvent | Secret | ServiceAccount;
 
 interface HistoryEntry {
   resourceVersion: number;
@@ -34,11 +42,19 @@ function copy<T>(value: T): T {
   return structuredClone(value);
 }
 
-/** The API server's storage: namespaces, pods and events, one resourceVersion counter, watch history. */
+/**
+ * The API server's storage: namespaces, pods, events, secrets and service accounts, one resourceVersion counter,
+ * watch history.
+ */
 export class ClusterStore {
   #resourceVersion = 1;
   readonly #namespaces = new Map<string, Namespace>();
-  readonly #objects: Record<StoredResource, Map<string, StoredObject>> = { pods: new Map(), events: new Map() };
+  readonly #objects: Record<StoredResource, Map<string, StoredObject>> = {
+    pods: new Map(),
+    events: new Map(),
+    secrets: new Map(),
+    serviceaccounts: new Map(),
+  };
   readonly #history: HistoryEntry[] = [];
   readonly #watchers = new Set<Watcher>();
 
@@ -51,6 +67,7 @@ export class ClusterStore {
     return this.#resourceVersion;
   }
 
+  /** Adds a namespace with its `default` service account (what the service account controller creates). */
   addNamespace(name: string): Namespace {
     const existing = this.#namespaces.get(name);
     if (existing) return copy(existing);
@@ -68,6 +85,11 @@ export class ClusterStore {
       status: { phase: "Active" },
     };
     this.#namespaces.set(name, namespace);
+    this.create<ServiceAccount>("serviceaccounts", {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "default", namespace: name },
+    });
     return copy(namespace);
   }
 
