@@ -1,0 +1,132 @@
+// The child process of `startGcsEmulator`: Google's Cloud Storage emulator from firebase-tools (pinned exactly: used
+// through its lib/ internals), without its CLI, behind a front that makes it answer as GCS does where it differs.
+//
+// Run in a process of its own because the emulator buffers every upload's body whole (its body parsers) and keeps
+// its instance in a process-wide registry: in the test process, one 100 MB upload would count against the test's
+// RSS bound, and two emulators (two test files in one worker) would share one registry entry.
+//
+// Protocol: argv[2] is the JSON `{ dir, projectId }`; the child writes blobs under `dir` only, listens on a free port
+// of 127.0.0.1 and sends `{ port }` over IPC. It exits when the parent sends "stop" or disconnects.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+
+interface ProcessArgs {
+  dir: string;
+  projectId: string;
+}
+
+interface Upload {
+  id: string;
+  bucketId: string;
+  objectId: string;
+  status: string;
+}
+
+interface EmulatorInternals {
+  adminStorageLayer: { createBucket(id: string): void };
+  uploadService: { _uploads: Map<string, Upload>; cancelResumableUpload(id: string): Upload };
+}
+
+const { dir, projectId } = JSON.parse(process.argv[2] ?? "{}") as ProcessArgs;
+const requireFromHere = createRequire(import.meta.url);
+const firebaseLib = (path: string) => requireFromHere(`firebase-tools/lib/${path}`);
+const { StorageEmulator } = firebaseLib("emulator/storage/index.js");
+const { createApp } = firebaseLib("emulator/storage/server.js");
+const { EmulatorRegistry } = firebaseLib("emulator/registry.js");
+
+// The emulator keeps its blobs in `<os tmpdir>/firebase/storage/blobs`, shared by every emulator on the machine:
+// this subclass keeps them in the parent's temp dir instead.
+class IsolatedStorageEmulator extends StorageEmulator {
+  getPersistenceTmpDir(): string {
+    return dir;
+  }
+}
+
+const args: { projectId: string; host: string; port: number } = { projectId, host: "127.0.0.1", port: 0 };
+const emulator = new IsolatedStorageEmulator(args) as EmulatorInternals;
+// Its object metadata builds self links from the registry's entry; its rules runtime (Java) is never started: the
+// Cloud API endpoints check no rules.
+EmulatorRegistry.set("storage", emulator);
+const app = (await createApp(projectId, emulator)) as (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Buckets made with `createBucket`; the emulator itself creates any bucket a request names. */
+const buckets = new Set<string>();
+
+const BUCKET_PATH = /^\/(?:upload\/|download\/)?(?:storage\/v1\/)?b\/([^/?]+)(\/[^?]*)?/;
+const INTERNAL_BUCKETS = /^\/_flavorstack\/buckets\/([^/?]+)$/;
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json; charset=UTF-8" }).end(JSON.stringify(body));
+}
+
+/** GCS's answer for a bucket that does not exist, as its JSON API gives it. */
+function sendNoSuchBucket(response: ServerResponse): void {
+  const message = "The specified bucket does not exist.";
+  sendJson(response, 404, { error: { code: 404, message, errors: [{ message, domain: "global", reason: "notFound" }] } });
+}
+
+/** Requests GCS answers and the emulator does not, or answers differently; `false` passes a request on. */
+function answerAsGcs(request: IncomingMessage, response: ServerResponse): boolean {
+  const url = new URL(request.url ?? "/", "http://emulator");
+  const internal = INTERNAL_BUCKETS.exec(url.pathname);
+  if (internal && request.method === "POST") {
+    const name = decodeURIComponent(internal[1] as string);
+    emulator.adminStorageLayer.createBucket(name);
+    buckets.add(name);
+    sendJson(response, 200, { name });
+    return true;
+  }
+  if (url.pathname === "/_flavorstack/uploads" && request.method === "GET") {
+    const uploads = [...emulator.uploadService._uploads.values()]
+      .filter((upload) => upload.status === "active")
+      .map(({ bucketId, objectId }) => ({ bucket: bucketId, name: objectId }));
+    sendJson(response, 200, { uploads });
+    return true;
+  }
+  const match = BUCKET_PATH.exec(url.pathname);
+  if (!match) return false;
+  const bucket = decodeURIComponent(match[1] as string);
+  if (!buckets.has(bucket)) {
+    sendNoSuchBucket(response);
+    return true;
+  }
+  const rest = match[2] ?? "";
+  if ((rest === "" || rest === "/") && request.method === "GET") {
+    sendJson(response, 200, { kind: "storage#bucket", id: bucket, name: bucket, projectNumber: "0" });
+    return true;
+  }
+  // Cancelling a resumable session: GCS answers 499 and forgets the session; the emulator has no route for it.
+  const uploadId = url.searchParams.get("upload_id");
+  if (request.method === "DELETE" && uploadId !== null) {
+    try {
+      emulator.uploadService.cancelResumableUpload(uploadId);
+      response.writeHead(499).end();
+    } catch {
+      sendJson(response, 404, { error: { code: 404, message: "No such upload session." } });
+    }
+    return true;
+  }
+  return false;
+}
+
+const server = createServer((request, response) => {
+  if (answerAsGcs(request, response)) return;
+  // Some of the emulator's routes (rewriteTo, patch) exist only without the JSON API's `/storage/v1` prefix, which
+  // @google-cloud/storage sends; every route it has exists in that form.
+  if (request.url?.startsWith("/storage/v1/")) request.url = request.url.slice("/storage/v1".length);
+  app(request, response);
+});
+server.listen(0, "127.0.0.1", () => {
+  args.port = (server.address() as AddressInfo).port;
+  process.send?.({ port: args.port });
+});
+
+function stop(): void {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+}
+process.on("message", (message) => {
+  if (message === "stop") stop();
+});
+process.on("disconnect", stop);
