@@ -154,6 +154,7 @@ export class GcsArtifactStore extends ArtifactStore<GcsArtifactStoreConfig> {
   }
 
   protected override async doStat(path: string): Promise<ArtifactStoreStat> {
+    let missing: unknown;
     if (path !== this.path) {
       try {
         const [metadata] = await (await this.#file(path)).getMetadata();
@@ -166,10 +167,11 @@ export class GcsArtifactStore extends ArtifactStore<GcsArtifactStoreConfig> {
         };
       } catch (error) {
         if (!this.isNotFoundError(error) || isMissingBucketError(error)) throw error;
+        missing = error;
       }
     }
     if (await this.doIsdir(path)) return { path, size: 0, isDirectory: true };
-    throw this.notFoundError(path);
+    throw this.notFoundError(path, missing);
   }
 
   protected override async doCopyfile(src: string, dst: string): Promise<void> {

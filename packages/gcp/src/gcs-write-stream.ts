@@ -1,51 +1,35 @@
 import { Writable } from "node:stream";
 import type { File } from "@google-cloud/storage";
 
-/** How long a destroyed write waits for its session URI (to cancel the session) when the upload was still starting. */
-const SESSION_URI_WAIT_MS = 5_000;
+const CONTENT_TYPE = "application/octet-stream";
 
 /**
  * A write stream to `file`: one resumable upload session, validated with CRC32C, whose object appears only when the
  * stream finishes. Destroyed or failed before that, it cancels the session (DELETE on its URI), so nothing is left
  * on the server, neither an object nor an open session.
  *
- * The data goes in one streamed request (no `chunkSize`): chunked resumable uploads fail on the storage emulator,
- * and a single request works on both, with the SDK's backpressure bounding memory.
+ * The session is opened here, with `createResumableUpload`, rather than by the write stream: in
+ * @google-cloud/storage 7.22 only the former sends credentials to a custom `apiEndpoint` (`useAuthWithCustomEndpoint`
+ * does not reach the write stream's own session request). `offset: 0` says the session is fresh, so the stream does
+ * not query its offset first (a query the storage emulator would take for the final request). The data then goes in
+ * one streamed request (no `chunkSize`): chunked resumable uploads fail on the emulator, one request works on both,
+ * and the SDK's backpressure bounds memory.
  */
-export function createGcsWriteStream(file: File): Writable {
+export async function createGcsWriteStream(file: File): Promise<Writable> {
+  const [sessionUri] = await file.createResumableUpload({ metadata: { contentType: CONTENT_TYPE } });
   const upload = file.createWriteStream({
     resumable: true,
+    uri: sessionUri,
+    offset: 0,
     validation: "crc32c",
-    metadata: { contentType: "application/octet-stream" },
+    metadata: { contentType: CONTENT_TYPE },
   });
-  let sessionUri: string | undefined;
   let finished = false;
-  upload.on("uri", (uri: string) => {
-    sessionUri = uri;
-  });
-
-  const waitForSessionUri = () =>
-    new Promise<string | undefined>((resolve) => {
-      if (sessionUri !== undefined) return resolve(sessionUri);
-      const timer = setTimeout(() => resolve(undefined), SESSION_URI_WAIT_MS);
-      upload.once("uri", (uri: string) => {
-        clearTimeout(timer);
-        resolve(uri);
-      });
-      upload.once("close", () => {
-        clearTimeout(timer);
-        resolve(sessionUri);
-      });
-    });
-
-  let started = false;
   const stream = new Writable({
     write(chunk: Buffer, encoding, callback) {
-      started = true;
       upload.write(chunk, encoding, callback);
     },
     final(callback) {
-      started = true;
       upload.once("finish", () => {
         finished = true;
         callback();
@@ -53,18 +37,12 @@ export function createGcsWriteStream(file: File): Writable {
       upload.end();
     },
     destroy(error, callback) {
-      if (finished || !started) {
-        upload.destroy();
-        callback(error);
-        return;
-      }
       upload.destroy();
-      void waitForSessionUri()
-        .then((uri) => (uri === undefined ? undefined : cancelSession(uri)))
-        .finally(() => callback(error));
+      if (finished) callback(error);
+      else void cancelSession(sessionUri).finally(() => callback(error));
     },
   });
-  // A failure between writes (the session's start, the upload request) fails the stream, which cancels the session.
+  // A failure between writes (the upload request) fails the stream, which cancels the session.
   upload.on("error", (error) => stream.destroy(error));
   return stream;
 }

@@ -5,8 +5,9 @@
 // its instance in a process-wide registry: in the test process, one 100 MB upload would count against the test's
 // RSS bound, and two emulators (two test files in one worker) would share one registry entry.
 //
-// Protocol: argv[2] is the JSON `{ dir, projectId }`; the child writes blobs under `dir` only, listens on a free port
+// Protocol: argv[2] is the JSON `{ dir, projectId, accounts? }`; the child writes blobs under `dir` only, listens on a free port
 // of 127.0.0.1 and sends `{ port }` over IPC. It exits when the parent sends "stop" or disconnects.
+import { createPublicKey, verify } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,8 @@ import type { AddressInfo } from "node:net";
 interface ProcessArgs {
   dir: string;
   projectId: string;
+  /** When set, requests must carry a self-signed JWT of one of these accounts (PEM public keys). */
+  accounts?: { allowed: string[]; denied: string[] };
 }
 
 interface Upload {
@@ -23,15 +26,23 @@ interface Upload {
   status: string;
 }
 
+interface EmulatorArgs {
+  projectId: string;
+  host: string;
+  port: number;
+}
+
 interface EmulatorInternals {
   adminStorageLayer: { createBucket(id: string): void };
   uploadService: { _uploads: Map<string, Upload>; cancelResumableUpload(id: string): Upload };
 }
 
-const { dir, projectId } = JSON.parse(process.argv[2] ?? "{}") as ProcessArgs;
+const { dir, projectId, accounts } = JSON.parse(process.argv[2] ?? "{}") as ProcessArgs;
 const requireFromHere = createRequire(import.meta.url);
 const firebaseLib = (path: string) => requireFromHere(`firebase-tools/lib/${path}`);
-const { StorageEmulator } = firebaseLib("emulator/storage/index.js");
+const StorageEmulator = firebaseLib("emulator/storage/index.js").StorageEmulator as new (
+  args: EmulatorArgs,
+) => EmulatorInternals;
 const { createApp } = firebaseLib("emulator/storage/server.js");
 const { EmulatorRegistry } = firebaseLib("emulator/registry.js");
 
@@ -43,8 +54,8 @@ class IsolatedStorageEmulator extends StorageEmulator {
   }
 }
 
-const args: { projectId: string; host: string; port: number } = { projectId, host: "127.0.0.1", port: 0 };
-const emulator = new IsolatedStorageEmulator(args) as EmulatorInternals;
+const args: EmulatorArgs = { projectId, host: "127.0.0.1", port: 0 };
+const emulator = new IsolatedStorageEmulator(args);
 // Its object metadata builds self links from the registry's entry; its rules runtime (Java) is never started: the
 // Cloud API endpoints check no rules.
 EmulatorRegistry.set("storage", emulator);
@@ -63,7 +74,43 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 /** GCS's answer for a bucket that does not exist, as its JSON API gives it. */
 function sendNoSuchBucket(response: ServerResponse): void {
   const message = "The specified bucket does not exist.";
-  sendJson(response, 404, { error: { code: 404, message, errors: [{ message, domain: "global", reason: "notFound" }] } });
+  sendJson(response, 404, {
+    error: { code: 404, message, errors: [{ message, domain: "global", reason: "notFound" }] },
+  });
+}
+
+const allowedKeys = accounts?.allowed.map((pem) => createPublicKey(pem)) ?? [];
+const deniedKeys = accounts?.denied.map((pem) => createPublicKey(pem)) ?? [];
+
+/** Whether `authorization` is `Bearer <JWT>` signed (RS256) by one of `keys`. */
+function signedByOneOf(authorization: string | undefined, keys: ReturnType<typeof createPublicKey>[]): boolean {
+  const [header, payload, signature] = /^Bearer (.+)$/.exec(authorization ?? "")?.[1]?.split(".") ?? [];
+  if (header === undefined || payload === undefined || signature === undefined) return false;
+  const data = Buffer.from(`${header}.${payload}`);
+  return keys.some((key) => verify("RSA-SHA256", data, key, Buffer.from(signature, "base64url")));
+}
+
+/** GCS's 401 and 403 bodies, for requests whose token no allowed account signed. */
+function refuseCredentials(request: IncomingMessage, response: ServerResponse): boolean {
+  if (accounts === undefined) return false;
+  const { authorization } = request.headers;
+  if (signedByOneOf(authorization, allowedKeys)) return false;
+  if (signedByOneOf(authorization, deniedKeys)) {
+    const message = `caller does not have storage.objects.list access to the Google Cloud Storage bucket. Permission 'storage.objects.list' denied on resource (or it may not exist).`;
+    sendJson(response, 403, {
+      error: { code: 403, message, errors: [{ message, domain: "global", reason: "forbidden" }] },
+    });
+    return true;
+  }
+  const message = "Invalid Credentials";
+  sendJson(response, 401, {
+    error: {
+      code: 401,
+      message,
+      errors: [{ message, domain: "global", reason: "authError", locationType: "header", location: "Authorization" }],
+    },
+  });
+  return true;
 }
 
 /** Requests GCS answers and the emulator does not, or answers differently; `false` passes a request on. */
@@ -87,6 +134,8 @@ function answerAsGcs(request: IncomingMessage, response: ServerResponse): boolea
   const match = BUCKET_PATH.exec(url.pathname);
   if (!match) return false;
   const bucket = decodeURIComponent(match[1] as string);
+  // A resumable session's URI is its own credential.
+  if (!url.searchParams.has("upload_id") && refuseCredentials(request, response)) return true;
   if (!buckets.has(bucket)) {
     sendNoSuchBucket(response);
     return true;

@@ -4,6 +4,13 @@ import type { ChildProcess } from "node:child_process";
 export interface GcsEmulatorOptions {
   /** The project id the emulator serves (default `flavorstack-test`). */
   projectId?: string;
+  /**
+   * Check credentials as GCS does (the bare emulator checks none): every request must carry a bearer token that is a
+   * JWT signed (RS256) by the private key of one of `allowed` (PEM public keys), as the auth library makes for a
+   * service account key in a universe of its own (`universe_domain`); else GCS's 401 "Invalid Credentials". A token of
+   * one of `denied` gets GCS's 403 (permission denied). Default: no check.
+   */
+  accounts?: { allowed: readonly string[]; denied?: readonly string[] };
 }
 
 /** An object whose resumable upload was started and neither finished nor cancelled. */
@@ -32,7 +39,8 @@ const START_TIMEOUT_MS = 30_000;
  * Starts Google's Cloud Storage emulator from firebase-tools (an optional peer dependency, pinned exactly) in a child
  * Node process on a free port of 127.0.0.1, its blobs in a temp dir of its own. Unlike the bare emulator it answers
  * as GCS does for buckets: only those made with `createBucket` exist, others get GCS's 404; bucket metadata
- * (`bucket.exists()`) and cancelling a resumable session (DELETE on its URI, 499) work. No credentials are checked.
+ * (`bucket.exists()`) and cancelling a resumable session (DELETE on its URI, 499) work; credentials are checked only
+ * when `accounts` is given.
  *
  * Known limits of the emulator: chunked resumable uploads (`chunkSize`) fail; an upload's body is buffered whole
  * and may be at most 130 MB.
@@ -50,7 +58,14 @@ export async function startGcsEmulator(options: GcsEmulatorOptions = {}): Promis
   // Beside this module: the compiled .js in dist/, the .ts source under vitest (Node strips its types).
   const self = fileURLToPath(import.meta.url);
   const script = path.join(path.dirname(self), `gcs-emulator-process${path.extname(self)}`);
-  const child = fork(script, [JSON.stringify({ dir, projectId })], { execArgv: [], stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  const accounts = options.accounts && {
+    allowed: [...options.accounts.allowed],
+    denied: [...(options.accounts.denied ?? [])],
+  };
+  const child = fork(script, [JSON.stringify({ dir, projectId, accounts })], {
+    execArgv: [],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
