@@ -19,15 +19,18 @@ export const BUCKET = "flavorstack-contract";
  * A GCS emulator that checks credentials, with one bucket, and a factory of fixtures: each a store on a fresh
  * prefix, signing its requests with a service account key the emulator accepts.
  */
-export async function startGcsFixtures(): Promise<{ emulator: GcsEmulator; fixture(): Promise<GcsContractFixture> }> {
+export async function startGcsFixtures(): Promise<GcsFixtures> {
   const account = createServiceAccountKey("store");
   const stranger = createServiceAccountKey("stranger");
+  const forbidden = createServiceAccountKey("forbidden");
   const pem = (key: typeof account.publicKey) => key.export({ type: "spki", format: "pem" }).toString();
-  const emulator = await startGcsEmulator({ accounts: { allowed: [pem(account.publicKey)] } });
+  const emulator = await startGcsEmulator({
+    accounts: { allowed: [pem(account.publicKey)], denied: [pem(forbidden.publicKey)] },
+  });
   await emulator.createBucket(BUCKET);
   let runs = 0;
 
-  const storeAt = (path: string, serviceAccountJson: string) =>
+  const storeAt = (path: string, serviceAccountJson: string = account.json) =>
     GcsArtifactStoreFlavor.createComponent({
       name: "gcs",
       config: { path, serviceAccountJson, apiEndpoint: emulator.endpoint },
@@ -51,5 +54,17 @@ export async function startGcsFixtures(): Promise<{ emulator: GcsEmulator; fixtu
           .map((upload) => upload.name),
     };
   }
-  return { emulator, fixture };
+  return { emulator, fixture, storeAt, keys: { account, stranger, forbidden } };
+}
+
+type TestKey = ReturnType<typeof createServiceAccountKey>;
+
+export interface GcsFixtures {
+  emulator: GcsEmulator;
+  /** A store on a fresh prefix of {@link BUCKET}, with the contract's hooks. */
+  fixture(): Promise<GcsContractFixture>;
+  /** A store at `path` with a key (default: the emulator's allowed account). */
+  storeAt(path: string, serviceAccountJson?: string): Promise<GcsArtifactStore>;
+  /** The allowed account's key, one the emulator does not know (401) and one it refuses (403). */
+  keys: { account: TestKey; stranger: TestKey; forbidden: TestKey };
 }

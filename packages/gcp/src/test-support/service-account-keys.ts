@@ -8,7 +8,11 @@ export const TEST_UNIVERSE = "flavorstack.test";
  * A real service account key (a fresh RSA key pair), in a universe of its own so that the auth library signs each
  * request's bearer token itself (a self-signed JWT) and needs no network; `publicKey` verifies those tokens.
  */
-export function createServiceAccountKey(name = "store"): { key: ServiceAccountKey; json: string; publicKey: KeyObject } {
+export function createServiceAccountKey(name = "store"): {
+  key: ServiceAccountKey;
+  json: string;
+  publicKey: KeyObject;
+} {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const key: ServiceAccountKey = {
     type: "service_account",
