@@ -1,7 +1,7 @@
 import { ArtifactStoreError } from "@flavorstack/core/plugin";
 
 /** The HTTP status of an SDK error: `ApiError.code`, or the response's status (gaxios). */
-export function httpStatusOf(error: unknown): number | undefined {
+function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const { code, status, response } = error as { code?: unknown; status?: unknown; response?: { status?: unknown } };
   for (const candidate of [code, status, response?.status]) {

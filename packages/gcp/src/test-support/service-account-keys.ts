@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { ServiceAccountKey } from "../service-account-key.js";
 
 /** A universe domain of our own: the auth library signs its own JWTs there instead of asking Google for a token. */
-export const TEST_UNIVERSE = "flavorstack.test";
+const TEST_UNIVERSE = "flavorstack.test";
 
 /**
  * A real service account key (a fresh RSA key pair), in a universe of its own so that the auth library signs each

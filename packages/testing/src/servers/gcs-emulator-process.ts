@@ -38,13 +38,12 @@ interface EmulatorInternals {
 }
 
 const { dir, projectId, accounts } = JSON.parse(process.argv[2] ?? "{}") as ProcessArgs;
-const requireFromHere = createRequire(import.meta.url);
-const firebaseLib = (path: string) => requireFromHere(`firebase-tools/lib/${path}`);
-const StorageEmulator = firebaseLib("emulator/storage/index.js").StorageEmulator as new (
+const require = createRequire(import.meta.url);
+const StorageEmulator = require("firebase-tools/lib/emulator/storage/index.js").StorageEmulator as new (
   args: EmulatorArgs,
 ) => EmulatorInternals;
-const { createApp } = firebaseLib("emulator/storage/server.js");
-const { EmulatorRegistry } = firebaseLib("emulator/registry.js");
+const { createApp } = require("firebase-tools/lib/emulator/storage/server.js");
+const { EmulatorRegistry } = require("firebase-tools/lib/emulator/registry.js");
 
 // The emulator keeps its blobs in `<os tmpdir>/firebase/storage/blobs`, shared by every emulator on the machine:
 // this subclass keeps them in the parent's temp dir instead.
