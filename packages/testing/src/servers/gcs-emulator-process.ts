@@ -6,8 +6,9 @@
 // RSS bound, and two emulators (two test files in one worker) would share one registry entry.
 //
 // Protocol: argv[2] is the JSON `{ dir, projectId, accounts? }`; the child writes blobs under `dir` only, listens on a free port
-// of 127.0.0.1 and sends `{ port }` over IPC. It exits when the parent sends "stop" or disconnects.
+// of 127.0.0.1 and sends `{ port }` over IPC. It removes `dir` and exits when the parent sends "stop" or disconnects.
 import { createPublicKey, verify } from "node:crypto";
+import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -170,9 +171,13 @@ server.listen(0, "127.0.0.1", () => {
   process.send?.({ port: args.port });
 });
 
+/** Closes the server and removes the blobs, also when the parent died without asking. */
 function stop(): void {
   server.closeAllConnections();
-  server.close(() => process.exit(0));
+  server.close(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
 }
 process.on("message", (message) => {
   if (message === "stop") stop();
