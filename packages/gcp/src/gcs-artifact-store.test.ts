@@ -218,7 +218,12 @@ describe("GcsArtifactStore: credentials and buckets", () => {
 
   it("keeps the key out of String(), inspect() and the container environment", async () => {
     const { store } = current;
-    for (const text of [String(store), inspect(store, { depth: 8 }), JSON.stringify(store.containerEnvironment())]) {
+    for (const text of [
+      String(store),
+      String(store.config),
+      inspect(store, { depth: 8 }),
+      JSON.stringify(store.containerEnvironment()),
+    ]) {
       expect(text).not.toContain(keys.account.key.private_key.slice(40, 80));
       expect(text).not.toContain("client_email");
     }
