@@ -37,6 +37,9 @@ describe("gcsArtifactStoreConfigSchema", () => {
     });
     expect(snake).toEqual(camel);
     expect(parse({ path: "gs://bucket" })).toEqual({ path: "gs://bucket" });
+    expect(parse({ path: "gs://bucket", apiEndpoint: "http://127.0.0.1:9199/" }).apiEndpoint).toBe(
+      "http://127.0.0.1:9199",
+    );
   });
 
   it("refuses a field given under both names", () => {

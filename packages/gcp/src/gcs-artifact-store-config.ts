@@ -76,6 +76,7 @@ const schema = z.strictObject({
       protocol: /^https?$/,
       error: "the API endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:9199 for an emulator",
     })
+    .transform((url) => url.replace(/\/+$/, ""))
     .optional()
     .describe(
       "The Cloud Storage API endpoint, for an emulator or a private endpoint. Requests to it carry credentials only when serviceAccountJson is set (emulators take none). Containers (kaniko) get it as STORAGE_EMULATOR_HOST.",

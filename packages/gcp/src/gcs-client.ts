@@ -9,7 +9,7 @@ import { loadServiceAccountKey } from "./gcs-credentials.js";
 export async function storageOptions(config: GcsArtifactStoreConfig, root: string): Promise<StorageOptions> {
   const options: StorageOptions = {};
   if (config.projectId !== undefined) options.projectId = config.projectId;
-  if (config.apiEndpoint !== undefined) options.apiEndpoint = config.apiEndpoint.replace(/\/+$/, "");
+  if (config.apiEndpoint !== undefined) options.apiEndpoint = config.apiEndpoint;
   if (config.serviceAccountJson !== undefined) {
     const key = await loadServiceAccountKey(config.serviceAccountJson, root);
     options.credentials = key;
