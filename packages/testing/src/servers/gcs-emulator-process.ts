@@ -40,6 +40,13 @@ interface EmulatorInternals {
 
 const { dir, projectId, accounts } = JSON.parse(process.argv[2] ?? "{}") as ProcessArgs;
 const require = createRequire(import.meta.url);
+// The internals used here change between releases: refuse any version but the one this package pins.
+const pinned: string = require("../../package.json").peerDependencies["firebase-tools"];
+const installed: string = require("firebase-tools/package.json").version;
+if (installed !== pinned) {
+  process.stderr.write(`firebase-tools ${installed} is installed, but the GCS emulator needs exactly ${pinned}.\n`);
+  process.exit(1);
+}
 const StorageEmulator = require("firebase-tools/lib/emulator/storage/index.js").StorageEmulator as new (
   args: EmulatorArgs,
 ) => EmulatorInternals;
