@@ -5,10 +5,14 @@ import type { ServiceAccountKey } from "../service-account-key.js";
 const TEST_UNIVERSE = "flavorstack.test";
 
 /**
- * A real service account key (a fresh RSA key pair), in a universe of its own so that the auth library signs each
- * request's bearer token itself (a self-signed JWT) and needs no network; `publicKey` verifies those tokens.
+ * A real service account key (a fresh RSA key pair), by default in a universe of its own so that the auth library
+ * signs each request's bearer token itself (a self-signed JWT) and needs no network; `publicKey` verifies those
+ * tokens. With `googleUniverse`, a key in Google's universe, whose token endpoint refuses it (no such account).
  */
-export function createServiceAccountKey(name = "store"): {
+export function createServiceAccountKey(
+  name = "store",
+  { googleUniverse = false } = {},
+): {
   key: ServiceAccountKey;
   json: string;
   publicKey: KeyObject;
@@ -21,8 +25,9 @@ export function createServiceAccountKey(name = "store"): {
     private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     client_email: `${name}@flavorstack-test.iam.gserviceaccount.com`,
     client_id: "1",
-    token_uri: `https://oauth2.${TEST_UNIVERSE}/token`,
-    universe_domain: TEST_UNIVERSE,
+    ...(googleUniverse
+      ? { token_uri: "https://oauth2.googleapis.com/token" }
+      : { token_uri: `https://oauth2.${TEST_UNIVERSE}/token`, universe_domain: TEST_UNIVERSE }),
   };
   return { key, json: JSON.stringify(key), publicKey };
 }
