@@ -88,6 +88,20 @@ describe("GcsArtifactStore: prefixes", () => {
     expect(await store.listdir("a")).toEqual(["bc", "bc.txt"]);
   });
 
+  it("tells files and prefixes apart in writes, removals and copies", async () => {
+    const { store } = current;
+    await store.writeFile("d/f.txt", "f");
+    await expect(store.writeFile("d", "x")).rejects.toThrow(
+      /Cannot write `.*\/d` in artifact store `.*`: it is a directory/,
+    );
+    await expect(store.rmtree("d/f.txt")).rejects.toThrow(
+      /Cannot remove the tree `.*\/d\/f\.txt` .*: it is a file\. Use remove\(\)/,
+    );
+    await expect(store.remove("d")).rejects.toThrow(/`.*\/d` is a directory in artifact store .*: use rmtree\(\)/);
+    await expect(store.copyfile("d", "e")).rejects.toThrow(/`.*\/d` is a directory/);
+    expect(await store.listdir("")).toEqual(["d"]);
+  });
+
   it("treats folder placeholders (names ending in /) as directories, not files", async () => {
     const { store } = current;
     const bucket = new Storage(await storageOptions(store.config, store.path)).bucket(BUCKET);

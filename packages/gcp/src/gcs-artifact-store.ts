@@ -87,7 +87,7 @@ export class GcsArtifactStore extends ArtifactStore<GcsArtifactStoreConfig> {
   protected override async doOpenWrite(path: string): Promise<Writable> {
     if (await this.doIsdir(path)) {
       throw new ArtifactStoreError(
-        `Cannot write \`${path}\`: it is a directory (objects lie below it). Choose a file path.`,
+        `Cannot write \`${path}\` in artifact store \`${this.path}\`: it is a directory (objects lie below it). Choose a file path.`,
       );
     }
     return createGcsWriteStream(await this.#file(path));
@@ -137,7 +137,9 @@ export class GcsArtifactStore extends ArtifactStore<GcsArtifactStoreConfig> {
 
   protected override async doRmtree(path: string): Promise<void> {
     if (path !== this.path && (await (await this.#file(path)).exists())[0]) {
-      throw new ArtifactStoreError(`Cannot remove the tree \`${path}\`: it is a file. Use remove().`);
+      throw new ArtifactStoreError(
+        `Cannot remove the tree \`${path}\` in artifact store \`${this.path}\`: it is a file. Use remove().`,
+      );
     }
     const bucket = await this.#open();
     const prefix = this.#prefix(path);
