@@ -5,8 +5,9 @@
 // its instance in a process-wide registry: in the test process, one 100 MB upload would count against the test's
 // RSS bound, and two emulators (two test files in one worker) would share one registry entry.
 //
-// Protocol: argv[2] is the JSON `{ dir, projectId, accounts? }`; the child writes blobs under `dir` only, listens on a free port
-// of 127.0.0.1 and sends `{ port }` over IPC. It removes `dir` and exits when the parent sends "stop" or disconnects.
+// Protocol: argv[2] is the JSON `{ dir, projectId, accounts? }`; the child writes blobs under `dir` only, listens on a
+// free port of 127.0.0.1 and sends `{ port }` over IPC. It removes `dir` and exits when the parent sends "stop" or
+// disconnects.
 import { createPublicKey, verify } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
