@@ -43,4 +43,11 @@ describe("entry points", () => {
     expect(graph.filter((url) => /\/(@aws-sdk|@google-cloud)\//.test(url))).toEqual([]);
     expect((await lazyImports(graph)).sort()).toEqual(["@aws-sdk/client-s3", "@google-cloud/storage"]);
   }, 60_000);
+
+  it('"./servers" loads no firebase-tools: the GCS emulator runs it in a child process', async () => {
+    const graph = await moduleGraph("./servers/index.ts");
+    expect(graph).toContain(new URL("./servers/gcs-emulator.ts", import.meta.url).href);
+    expect(graph.filter((url) => /\/firebase-tools\/|gcs-emulator-process/.test(url))).toEqual([]);
+    expect((await lazyImports(graph)).every((specifier) => specifier.startsWith("node:"))).toBe(true);
+  }, 60_000);
 });
