@@ -4,14 +4,8 @@ import type { GcsArtifactStore } from "../gcs-artifact-store.js";
 import { GcsArtifactStoreFlavor } from "../gcs-artifact-store-flavor.js";
 import { createServiceAccountKey } from "./service-account-keys.js";
 
-/** The fixture hooks of the agreed contract (contract-hooks.md) that the suite's interface may not have yet. */
-export type GcsContractFixture = ArtifactStoreContractFixture & {
-  store: GcsArtifactStore;
-  secrets?: readonly string[];
-  withWrongCredentials?(): Promise<GcsArtifactStore>;
-  withMissingBucket?(): Promise<GcsArtifactStore>;
-  listPendingUploads?(): Promise<string[]>;
-};
+/** The contract's fixture, with the store typed as what it is. */
+export type GcsContractFixture = ArtifactStoreContractFixture & { store: GcsArtifactStore };
 
 export const BUCKET = "flavorstack-contract";
 
@@ -41,7 +35,7 @@ export async function startGcsFixtures(): Promise<GcsFixtures> {
     const store = await storeAt(`gs://${BUCKET}/${prefix}`, account.json);
     return {
       store,
-      secrets: [account.key.private_key, account.json],
+      secrets: [account.key.private_key, account.json, stranger.key.private_key, stranger.json],
       cleanup: async () => {
         if (await store.exists("")) await store.rmtree("");
       },
