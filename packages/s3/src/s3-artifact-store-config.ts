@@ -93,13 +93,19 @@ const schema = z
     s3AdditionalKwargs: z
       .preprocess(
         fromJsonString,
-        z.record(
-          z
-            .string()
-            .regex(/^[A-Z]/, "use the AWS SDK's parameter names, in PascalCase: ServerSideEncryption, SSEKMSKeyId, ACL")
-            .refine((name) => !RESERVED_REQUEST_PARAMETERS.includes(name), "set by the store itself: remove it"),
-          z.unknown(),
-        ),
+        z.record(z.string(), z.unknown()).superRefine((parameters, context) => {
+          for (const name of Object.keys(parameters)) {
+            if (!/^[A-Z]/.test(name)) {
+              context.addIssue({
+                code: "custom",
+                path: [name],
+                message: "use the AWS SDK's parameter names, in PascalCase: ServerSideEncryption, SSEKMSKeyId, ACL",
+              });
+            } else if (RESERVED_REQUEST_PARAMETERS.includes(name)) {
+              context.addIssue({ code: "custom", path: [name], message: "set by the store itself: remove it" });
+            }
+          }
+        }),
       )
       .optional()
       .describe(

@@ -1,0 +1,51 @@
+import { once } from "node:events";
+import { createServer, type IncomingHttpHeaders, request } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A request as it reached the server. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, e.g. `/bucket?list-type=2&prefix=…`. */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** An HTTP proxy in front of a real server that records every request passing through, unchanged. */
+export interface RecordingProxy {
+  endpoint: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy on 127.0.0.1 that forwards every request to `target` with its headers as they are, so SigV4
+ * signatures (which cover the Host header the client sent to the proxy) still verify.
+ */
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  const { hostname, port } = new URL(target);
+  const requests: RecordedRequest[] = [];
+  const server = createServer((incoming, outgoing) => {
+    requests.push({ method: incoming.method ?? "", url: incoming.url ?? "", headers: incoming.headers });
+    const forwarded = request(
+      { hostname, port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (response) => {
+        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(outgoing);
+      },
+    );
+    forwarded.on("error", () => outgoing.destroy());
+    incoming.pipe(forwarded);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
