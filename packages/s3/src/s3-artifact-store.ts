@@ -6,7 +6,7 @@ import {
   type ArtifactStoreWalkEntry,
   type StackComponentInit,
 } from "@flavorstack/core/plugin";
-import type { S3ArtifactStoreConfig } from "./s3-artifact-store-config.js";
+import { S3_SECRET_FIELDS, type S3ArtifactStoreConfig } from "./s3-artifact-store-config.js";
 import { connectS3, type S3Connection } from "./s3-client.js";
 import { isMissingBucketError, translateS3Error, withoutSecrets } from "./s3-errors.js";
 import { listPages } from "./s3-listing.js";
@@ -49,7 +49,7 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     super(init, { supportedSchemes: ["s3://"] });
     this.#bucket = parseS3Path(this.path).bucket;
     const sseCustomerKey = init.config.s3AdditionalKwargs?.SSECustomerKey;
-    this.#secrets = [init.config.key, init.config.secret, init.config.token, sseCustomerKey].filter(
+    this.#secrets = [...S3_SECRET_FIELDS.map((field) => init.config[field]), sseCustomerKey].filter(
       (value): value is string => typeof value === "string" && value !== "",
     );
   }

@@ -29,7 +29,7 @@ export function isMissingBucketError(error: unknown): boolean {
 }
 
 /** Whether S3 refused the credentials, or the SDK found none. */
-export function isRefusedCredentialsError(error: unknown): boolean {
+function isRefusedCredentialsError(error: unknown): boolean {
   const { name, Code, $metadata } = fields(error);
   return (
     CREDENTIAL_ERRORS.has(String(name)) || CREDENTIAL_ERRORS.has(String(Code)) || $metadata?.httpStatusCode === 403

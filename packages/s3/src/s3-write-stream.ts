@@ -9,7 +9,7 @@ export const S3_PART_SIZE = 8 * 1024 * 1024;
  * makes are garbage that V8 collects lazily, which is most of a write's RSS (measured: +50 to +100 MiB for 100 MiB
  * with 2; a queue of 4 added about 15 MiB and no speed on the local Swift).
  */
-export const S3_QUEUE_SIZE = 2;
+const S3_QUEUE_SIZE = 2;
 
 export interface S3WriteStreamOptions {
   client: S3Client;

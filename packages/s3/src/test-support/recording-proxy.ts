@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A request as it reached the server. */
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path and query, e.g. `/bucket?list-type=2&prefix=…`. */
   url: string;

@@ -15,7 +15,7 @@ export const SWIFT_SKIP_REASON =
     : `Swift is not installed (${MISSING.join(", ")} not on PATH): run 'bash test/infra/setup.sh'`;
 
 /** Swift's start-up, on a loaded machine. */
-export const SWIFT_START_TIMEOUT = 180_000;
+const SWIFT_START_TIMEOUT = 180_000;
 
 /** The bucket every store of a test file lives in, each under a prefix of its own. */
 export const BUCKET = "flavorstack-tests";
