@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type ArtifactStoreContractFixture, describeArtifactStoreContract } from "@flavorstack/testing/artifact-store";
+import {
+  type ArtifactStoreContractFixture,
+  type ArtifactStoreContractOptions,
+  describeArtifactStoreContract,
+} from "@flavorstack/testing/artifact-store";
 import { describe } from "vitest";
 import { S3ArtifactStoreFlavor } from "./s3-artifact-store-flavor.js";
 import { BUCKET, SWIFT_SKIP_REASON, useSwift } from "./test-support/swift-store.js";
@@ -10,6 +14,16 @@ type S3ContractFixture = ArtifactStoreContractFixture & {
   withWrongCredentials?(): Promise<ArtifactStoreContractFixture["store"]>;
   withMissingBucket?(): Promise<ArtifactStoreContractFixture["store"]>;
   listPendingUploads?(): Promise<string[]>;
+};
+
+/**
+ * The 100 MiB case's bound on RSS growth: lib-storage copies every part, and V8 collects those copies lazily, so the
+ * first such stream in a process grows RSS by 50 to 113 MiB here (a second one by 20 to 30); see
+ * s3-artifact-store.test.ts.
+ */
+const CONTRACT_OPTIONS: ArtifactStoreContractOptions & { largeStreamRssBound?: number } = {
+  timeout: 120_000,
+  largeStreamRssBound: 128 * 1024 * 1024,
 };
 
 const swift = useSwift();
@@ -38,6 +52,6 @@ describe("S3ArtifactStore on OpenStack Swift (s3api, SigV4 checked)", {
         listPendingUploads: () => swift.pendingUploads(store.path),
       };
     },
-    { timeout: 120_000 },
+    CONTRACT_OPTIONS,
   );
 });

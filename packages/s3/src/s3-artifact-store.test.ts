@@ -13,6 +13,8 @@ import { BUCKET, SWIFT_SKIP_REASON, useSwift } from "./test-support/swift-store.
 const swift = useSwift();
 const MANY = 1001;
 const MIB = 1024 * 1024;
+/** What a 100 MiB round trip may add to the test process's RSS (see the test). */
+const RSS_GROWTH_BOUND = 128 * MIB;
 
 let proxy: RecordingProxy | undefined;
 afterEach(async () => {
@@ -129,7 +131,10 @@ describe("S3ArtifactStore on OpenStack Swift", {
     expect(actual).toMatchObject({ bytes, sha256: expected.sha256 });
     expect(await store.size("large/blob.bin")).toBe(bytes);
     console.info(`100 MiB round trip: RSS grew by ${((peak - baseline) / MIB).toFixed(1)} MiB at most`);
-    expect(peak - baseline).toBeLessThan(96 * MIB);
+    // Measured on this machine: +20 to +30 MiB for a second 100 MiB stream in a process, +50 to +113 MiB for the first
+    // (V8 collects the parts lib-storage copies lazily, and glibc keeps the freed memory). A store that buffered the
+    // file would hold 100 MiB and the copies of its parts, well over the bound.
+    expect(peak - baseline).toBeLessThan(RSS_GROWTH_BOUND);
   });
 
   it("adds s3AdditionalKwargs to PutObject, CreateMultipartUpload and CopyObject", async () => {
