@@ -155,4 +155,12 @@ function renameAliases(input: unknown, context: z.core.$RefinementCtx): unknown 
 export const s3ArtifactStoreConfigSchema = z.preprocess(renameAliases, schema);
 
 export type S3ArtifactStoreConfig = z.output<typeof s3ArtifactStoreConfigSchema>;
-export type S3ArtifactStoreConfigInput = z.input<typeof schema>;
+/** The config as a user writes it (camelCase; the dicts may also be JSON strings, as ZenML's CLI passes them). */
+export type S3ArtifactStoreConfigInput = Omit<
+  z.input<typeof schema>,
+  "clientKwargs" | "configKwargs" | "s3AdditionalKwargs"
+> & {
+  clientKwargs?: z.input<typeof clientKwargs> | string;
+  configKwargs?: Record<string, unknown> | string;
+  s3AdditionalKwargs?: Record<string, unknown> | string;
+};

@@ -22,7 +22,8 @@ type S3ContractFixture = ArtifactStoreContractFixture & {
  * s3-artifact-store.test.ts.
  */
 const CONTRACT_OPTIONS: ArtifactStoreContractOptions & { largeStreamRssBound?: number } = {
-  timeout: 120_000,
+  // Writing 1,001 files one by one takes a minute on a loaded machine.
+  timeout: 300_000,
   largeStreamRssBound: 128 * 1024 * 1024,
 };
 
