@@ -112,6 +112,25 @@ describe("S3ArtifactStore on OpenStack Swift", {
     expect(await store.exists("cut")).toBe(false);
   });
 
+  it("aborts the multipart upload of a write whose part the server refuses: no object, no pending upload", async () => {
+    proxy = await startRecordingProxy(swift.server().endpoint, {
+      refuse: (request) => request.method === "PUT" && /[?&]partNumber=2(&|$)/.test(request.url),
+    });
+    const store = await swift.store({
+      clientKwargs: { endpointUrl: proxy.endpoint, regionName: swift.server().region },
+    });
+    const error = await pipeline(generatedBytes(3 * S3_PART_SIZE + 1), await store.openWrite("refused/big.bin")).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ArtifactStoreError);
+    expect((error as Error).message).toContain(store.join("refused/big.bin"));
+    expect(everythingSaid(error)).toMatch(/Refused by the test's proxy/);
+    const aborts = proxy.requests.filter((request) => request.method === "DELETE" && request.url.includes("uploadId="));
+    expect(aborts).toHaveLength(1);
+    expect(await swift.pendingUploads(store.path)).toEqual([]);
+    expect(await store.exists("refused/big.bin")).toBe(false);
+  });
+
   it("streams 100 MiB up and back with the same sha256, holding a bounded amount of memory", async () => {
     const store = await swift.store();
     const bytes = 100 * MIB;

@@ -17,15 +17,30 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
+export interface RecordingProxyOptions {
+  /** Requests the proxy answers itself with S3's 400 InvalidRequest (not retried by the SDK) instead of forwarding. */
+  refuse?(request: RecordedRequest): boolean;
+}
+
 /**
  * Starts a proxy on 127.0.0.1 that forwards every request to `target` with its headers as they are, so SigV4
  * signatures (which cover the Host header the client sent to the proxy) still verify.
  */
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  target: string,
+  options: RecordingProxyOptions = {},
+): Promise<RecordingProxy> {
   const { hostname, port } = new URL(target);
   const requests: RecordedRequest[] = [];
   const server = createServer((incoming, outgoing) => {
-    requests.push({ method: incoming.method ?? "", url: incoming.url ?? "", headers: incoming.headers });
+    const recorded = { method: incoming.method ?? "", url: incoming.url ?? "", headers: incoming.headers };
+    requests.push(recorded);
+    if (options.refuse?.(recorded)) {
+      incoming.resume();
+      outgoing.writeHead(400, { "content-type": "application/xml", connection: "close" });
+      outgoing.end("<Error><Code>InvalidRequest</Code><Message>Refused by the test's proxy.</Message></Error>");
+      return;
+    }
     const forwarded = request(
       { hostname, port, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (response) => {
