@@ -131,6 +131,27 @@ describe("S3ArtifactStore on OpenStack Swift", {
     expect(await store.exists("refused/big.bin")).toBe(false);
   });
 
+  it("goes on with a ranged GetObject when a read's connection drops", async () => {
+    const bytes = 3 * MIB + 5;
+    let cut = false;
+    proxy = await startRecordingProxy(swift.server().endpoint, {
+      cutResponseAfter: (request) => {
+        if (cut || request.method !== "GET" || !request.url.includes("/dropped.bin")) return undefined;
+        cut = true;
+        return MIB + 17;
+      },
+    });
+    const store = await swift.store({
+      clientKwargs: { endpointUrl: proxy.endpoint, regionName: swift.server().region },
+    });
+    await pipeline(generatedBytes(bytes), await store.openWrite("dropped.bin"));
+    const read = await hashStream(await store.openRead("dropped.bin"));
+    expect(read).toMatchObject({ bytes, sha256: (await hashStream(generatedBytes(bytes))).sha256 });
+    const gets = proxy.requests.filter((request) => request.method === "GET" && request.url.includes("/dropped.bin"));
+    expect(gets.map((request) => request.headers.range)).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
+    expect(gets[1]?.headers["if-match"]).toBeDefined();
+  });
+
   it("streams 100 MiB up and back with the same sha256, holding a bounded amount of memory", async () => {
     const store = await swift.store();
     const bytes = 100 * MIB;

@@ -37,8 +37,8 @@ interface TreeNode {
  * S3 has keys, not directories: a directory is a key prefix ending in `/`, and it exists while an object lies below
  * it. So `makedirs` and `mkdir` do nothing, `isdir` asks whether any key starts with `dir/`, `listdir` is a listing
  * with delimiter `/`, `walk` (and `glob`, through it) is one recursive listing, `rename` copies then deletes, and
- * `rmtree` deletes 1,000 keys a request. Reads stream the GetObject body; writes stream through a multipart upload
- * (`createS3WriteStream`). The AWS SDK loads on the first request.
+ * `rmtree` deletes 1,000 keys a request. Reads stream the GetObject body (`createS3ReadStream`, ranged to go on
+ * after a dropped connection); writes stream through a multipart upload (`createS3WriteStream`). The AWS SDK loads on the first request.
  */
 export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
   readonly #bucket: string;
@@ -168,12 +168,18 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
   protected override async doOpenRead(path: string): Promise<Readable> {
     const key = this.#key(path);
     if (key === "") throw this.#kindError(path, "is the store's root, a directory: open a file below it");
-    const { sdk, client } = await this.#connect();
+    const [{ sdk, client }, { createS3ReadStream }] = await Promise.all([
+      this.#connect(),
+      import("./s3-read-stream.js"),
+    ]);
+    const request = { Bucket: this.#bucket, Key: key, ...this.#additional(SSE_CUSTOMER_PARAMETERS) };
     try {
-      const response = await client.send(
-        new sdk.GetObjectCommand({ Bucket: this.#bucket, Key: key, ...this.#additional(SSE_CUSTOMER_PARAMETERS) }),
-      );
-      return response.Body as Readable;
+      const first = await client.send(new sdk.GetObjectCommand(request));
+      return createS3ReadStream({
+        first,
+        reopen: (Range, IfMatch) => client.send(new sdk.GetObjectCommand({ ...request, Range, IfMatch })),
+        translate: (error) => this.#streamError("read", path, error),
+      });
     } catch (error) {
       if (this.isNotFoundError(error) && (await this.doIsdir(path))) {
         throw this.#kindError(path, "is a directory: open a file below it");
@@ -189,7 +195,7 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     }
     const [{ client, Upload }, { createS3WriteStream }] = await Promise.all([
       this.#connect(),
-      // node:stream costs start-up time: it loads with the first write.
+      // node:stream costs start-up time: it loads with the first write (or read).
       import("./s3-write-stream.js"),
     ]);
     return createS3WriteStream({

@@ -20,6 +20,8 @@ export interface RecordingProxy {
 export interface RecordingProxyOptions {
   /** Requests the proxy answers itself with S3's 400 InvalidRequest (not retried by the SDK) instead of forwarding. */
   refuse?(request: RecordedRequest): boolean;
+  /** For the requests it gives a number for, the proxy drops the connection after that many bytes of the body. */
+  cutResponseAfter?(request: RecordedRequest): number | undefined;
 }
 
 /**
@@ -45,7 +47,20 @@ export async function startRecordingProxy(
       { hostname, port, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
+        const limit = options.cutResponseAfter?.(recorded);
+        if (limit === undefined) {
+          response.pipe(outgoing);
+          return;
+        }
+        let sent = 0;
+        response.on("data", (chunk: Buffer) => {
+          const room = limit - sent;
+          sent += chunk.length;
+          if (sent <= limit) return outgoing.write(chunk);
+          outgoing.write(chunk.subarray(0, room), () => outgoing.destroy());
+          response.destroy();
+        });
+        response.on("end", () => outgoing.end());
       },
     );
     forwarded.on("error", () => outgoing.destroy());
