@@ -265,5 +265,10 @@ describe("S3ArtifactStore on OpenStack Swift", {
     expect((await store.readFile("to/sub/b.txt")).toString()).toBe("b");
     expect(await store.listdir("to")).toEqual(["a.txt", "sub"]);
     await expect(store.rename("to", "to/inner")).rejects.toThrow(/cannot move into itself/);
+    await expect(store.copyfile("to/a.txt", "to/sub", { overwrite: true })).rejects.toThrow(
+      /`.*\/to\/sub` is a directory/,
+    );
+    await expect(store.rename("to/a.txt", "to/sub", { overwrite: true })).rejects.toThrow(/is a directory/);
+    expect(await store.listdir("to/sub")).toEqual(["b.txt"]);
   });
 });

@@ -268,7 +268,15 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     await client.send(new sdk.DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
   }
 
-  protected override async doRename(src: string, dst: string): Promise<void> {
+  /** With `overwrite`, the base class lets an existing destination through: it must not be a directory. */
+  async #refuseDirectoryDestination(dst: string, overwrite: boolean): Promise<void> {
+    if (overwrite && (await this.doIsdir(dst))) {
+      throw this.#kindError(dst, "is a directory: give the destination file's own path");
+    }
+  }
+
+  protected override async doRename(src: string, dst: string, overwrite: boolean): Promise<void> {
+    await this.#refuseDirectoryDestination(dst, overwrite);
     const srcKey = this.#key(src);
     const head = await this.#head(srcKey);
     if ("size" in head) {
@@ -317,7 +325,8 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     throw this.notFoundError(path, head.missing);
   }
 
-  protected override async doCopyfile(src: string, dst: string): Promise<void> {
+  protected override async doCopyfile(src: string, dst: string, overwrite: boolean): Promise<void> {
+    await this.#refuseDirectoryDestination(dst, overwrite);
     const srcKey = this.#key(src);
     try {
       if (srcKey === "") throw this.#kindError(src, "is the store's root, a directory: copy files below it");

@@ -41,7 +41,8 @@ function isRefusedCredentialsError(error: unknown): boolean {
  * (secrets replaced by `***`) and HTTP status only. A refused signature's error carries the access key id, the string
  * to sign and the canonical request (with a session token's header), so it is always copied.
  */
-export function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+export function withoutSecrets(error: unknown, allSecrets: readonly string[]): unknown {
+  const secrets = allSecrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH);
   const { name, message, $metadata } = fields(error);
   if (!isRefusedCredentialsError(error) && !mentionsAny(error, secrets)) return error;
   let text = String(message ?? error);
@@ -50,6 +51,12 @@ export function withoutSecrets(error: unknown, secrets: readonly string[]): unkn
   copy.name = typeof name === "string" ? name : "Error";
   return Object.assign(copy, { $metadata: { httpStatusCode: $metadata?.httpStatusCode } });
 }
+
+/**
+ * Values shorter than this are not looked for: no AWS credential is that short (key ids have 16 characters and more),
+ * and replacing a one-letter test value would garble every message.
+ */
+const MIN_SECRET_LENGTH = 6;
 
 function mentionsAny(error: unknown, secrets: readonly string[]): boolean {
   if (secrets.length === 0) return false;
@@ -79,6 +86,12 @@ export function translateS3Error(
   if (isMissingBucketError(error)) {
     return new ArtifactStoreError(
       `Bucket '${bucket}' of artifact store \`${root}\` does not exist (while trying to ${operation} \`${path}\`). Create the bucket, or fix the store's \`path\`.`,
+      { cause },
+    );
+  }
+  if (/region is missing/i.test(String(fields(error).message))) {
+    return new ArtifactStoreError(
+      `Artifact store \`${root}\` has no region (while trying to ${operation} \`${path}\`). Set the bucket's region as \`clientKwargs.regionName\`, or in AWS_REGION or the AWS profile.`,
       { cause },
     );
   }

@@ -40,4 +40,23 @@ describe("S3Integration", () => {
     const aws = await S3ArtifactStoreFlavor.createComponent({ name: "aws", config: { path: "s3://bucket" } });
     expect(aws.containerEnvironment()).toEqual({});
   });
+
+  it("says to set the region when neither the config, the environment nor a profile has one", async () => {
+    const saved = { ...process.env };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = "/nonexistent/flavorstack-test/config";
+    process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/flavorstack-test/credentials";
+    try {
+      const store = await S3ArtifactStoreFlavor.createComponent({
+        name: "no-region",
+        config: { path: "s3://bucket/root", key: "key-id-0001", secret: "secret-0001" },
+      });
+      await expect(store.exists("a.txt")).rejects.toThrow(
+        /Artifact store `s3:\/\/bucket\/root` has no region .* Set the bucket's region as `clientKwargs.regionName`/,
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
 });
