@@ -73,7 +73,7 @@ function findOnPath(program: string): string | undefined {
 
 /**
  * Starts memcached and Swift's account, container, object and proxy servers (s3api, tempauth) on free 127.0.0.1
- * ports, with configs, rings and a device in a temp dir, and waits until they answer. About 4 s.
+ * ports, with configs, rings and a device in a temp dir, and waits until they answer (about 4 s on an idle machine).
  */
 export async function startSwiftS3Server(options: SwiftS3ServerOptions = {}): Promise<SwiftS3Server> {
   const missing = missingSwiftS3Programs();
@@ -216,13 +216,18 @@ async function buildRings(etc: string, ports: Record<Backend, number>): Promise<
   await execFileAsync(await swiftPython(), ["-c", script, etc, JSON.stringify(backendPorts)]);
 }
 
-/** The Python that Swift's programs run with: the interpreter of `swift-ring-builder`'s `#!` line. */
+/**
+ * The Python that Swift's programs run with: the interpreter of `swift-ring-builder`'s `#!` line (Debian's is
+ * `#! /usr/bin/python3`; with `#!/usr/bin/env python3`, the command `env` would run).
+ */
 async function swiftPython(): Promise<string> {
   const program = findOnPath("swift-ring-builder") as string;
   const firstLine = (await readFile(program, "utf8")).split("\n", 1)[0] ?? "";
-  const interpreter = /^#!\s*(\S+)/.exec(firstLine)?.[1];
-  if (interpreter === undefined) throw new Error(`${program} has no #! line naming its Python.`);
-  return interpreter;
+  const [interpreter, argument] = firstLine.replace(/^#!/, "").trim().split(/\s+/);
+  if (!firstLine.startsWith("#!") || interpreter === undefined) {
+    throw new Error(`${program} has no #! line naming its Python.`);
+  }
+  return interpreter.endsWith("/env") && argument !== undefined ? argument : interpreter;
 }
 
 /** A bucket is a Swift container: created through Swift's own API with tempauth's token. */
