@@ -8,7 +8,9 @@ import {
 } from "@flavorstack/core/plugin";
 import { S3_SECRET_FIELDS, type S3ArtifactStoreConfig } from "./s3-artifact-store-config.js";
 import { connectS3, type S3Connection } from "./s3-client.js";
+import { copyS3Object } from "./s3-copy.js";
 import { isMissingBucketError, translateS3Error, withoutSecrets } from "./s3-errors.js";
+import { S3KeyTree } from "./s3-key-tree.js";
 import { listPages } from "./s3-listing.js";
 import { directoryPrefix, parseS3Path } from "./s3-location.js";
 
@@ -25,18 +27,13 @@ interface ObjectHead {
   modifiedAt?: Date;
 }
 
-/** A directory of the tree a walk builds from one listing. */
-interface TreeNode {
-  dirs: Map<string, TreeNode>;
-  files: Set<string>;
-}
-
 /**
  * An artifact store in an S3 bucket (AWS or an S3-compatible server), under `s3://bucket[/prefix]`.
  *
  * S3 has keys, not directories: a directory is a key prefix ending in `/`, and it exists while an object lies below
  * it. So `makedirs` and `mkdir` do nothing, `isdir` asks whether any key starts with `dir/`, `listdir` is a listing
- * with delimiter `/`, `walk` (and `glob`, through it) is one recursive listing, `rename` copies then deletes, and
+ * with delimiter `/`, `walk` (and `glob`, through it) is one recursive listing, copies stay on the server
+ * (`copyS3Object`), `rename` copies then deletes, and
  * `rmtree` deletes 1,000 keys a request. Reads stream the GetObject body (`createS3ReadStream`, ranged to go on
  * after a dropped connection); writes stream through a multipart upload (`createS3WriteStream`). The AWS SDK loads on the first request.
  */
@@ -155,11 +152,13 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     }
   }
 
-  /** Every key below a directory prefix, page by page. */
-  async *#keysBelow(prefix: string): AsyncGenerator<string[]> {
+  /** Every object below a directory prefix (key and size), page by page. */
+  async *#objectsBelow(prefix: string): AsyncGenerator<Array<{ key: string; size: number }>> {
     const { sdk, client } = await this.#connect();
     for await (const page of listPages(sdk, client, { bucket: this.#bucket, prefix })) {
-      yield page.objects.flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+      yield page.objects.flatMap((object) =>
+        object.Key === undefined ? [] : [{ key: object.Key, size: object.Size ?? 0 }],
+      );
     }
   }
 
@@ -280,7 +279,7 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     const srcKey = this.#key(src);
     const head = await this.#head(srcKey);
     if ("size" in head) {
-      await this.#copyObject(srcKey, this.#key(dst));
+      await this.#copyObject(srcKey, this.#key(dst), head.size);
       const { sdk, client } = await this.#connect();
       await client.send(new sdk.DeleteObjectCommand({ Bucket: this.#bucket, Key: srcKey }));
       return;
@@ -290,12 +289,12 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
     const from = directoryPrefix(srcKey);
     const to = directoryPrefix(this.#key(dst));
     if (to.startsWith(from)) throw this.#kindError(dst, `is inside \`${src}\`: a directory cannot move into itself`);
-    for await (const keys of this.#keysBelow(from)) {
-      for (let start = 0; start < keys.length; start += COPY_CONCURRENCY) {
-        const batch = keys.slice(start, start + COPY_CONCURRENCY);
-        await Promise.all(batch.map((key) => this.#copyObject(key, to + key.slice(from.length))));
+    for await (const objects of this.#objectsBelow(from)) {
+      for (let start = 0; start < objects.length; start += COPY_CONCURRENCY) {
+        const batch = objects.slice(start, start + COPY_CONCURRENCY);
+        await Promise.all(batch.map(({ key, size }) => this.#copyObject(key, to + key.slice(from.length), size)));
       }
-      await this.#deleteKeys(keys);
+      await this.#deleteKeys(objects.map(({ key }) => key));
     }
   }
 
@@ -305,9 +304,9 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
       throw this.#kindError(path, "is a file, not a directory: use remove() to remove it");
     }
     let removed = 0;
-    for await (const keys of this.#keysBelow(directoryPrefix(key))) {
-      await this.#deleteKeys(keys);
-      removed += keys.length;
+    for await (const objects of this.#objectsBelow(directoryPrefix(key))) {
+      await this.#deleteKeys(objects.map((object) => object.key));
+      removed += objects.length;
     }
     if (removed === 0 && path !== this.path) {
       throw this.notFoundError(
@@ -328,70 +327,40 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
   protected override async doCopyfile(src: string, dst: string, overwrite: boolean): Promise<void> {
     await this.#refuseDirectoryDestination(dst, overwrite);
     const srcKey = this.#key(src);
-    try {
-      if (srcKey === "") throw this.#kindError(src, "is the store's root, a directory: copy files below it");
-      await this.#copyObject(srcKey, this.#key(dst));
-    } catch (error) {
-      if (this.isNotFoundError(error) && (await this.doIsdir(src))) {
-        throw this.#kindError(src, "is a directory: copy the files below it one by one");
-      }
-      throw error;
+    const head = await this.#head(srcKey);
+    if (!("size" in head)) {
+      if (await this.doIsdir(src)) throw this.#kindError(src, "is a directory: copy the files below it one by one");
+      throw this.notFoundError(src, head.missing);
     }
+    await this.#copyObject(srcKey, this.#key(dst), head.size);
   }
 
-  /** Server-side CopyObject (objects up to 5 GiB), with `s3AdditionalKwargs`. */
-  async #copyObject(srcKey: string, dstKey: string): Promise<void> {
+  /** A server-side copy with `s3AdditionalKwargs` (multipart beyond CopyObject's 5 GiB). */
+  async #copyObject(srcKey: string, dstKey: string, size: number): Promise<void> {
     const { sdk, client } = await this.#connect();
-    const copySource = Object.fromEntries(
-      Object.entries(this.#additional(SSE_CUSTOMER_PARAMETERS)).map(([name, value]) => [`CopySource${name}`, value]),
-    );
-    await client.send(
-      new sdk.CopyObjectCommand({
-        ...this.#additional(),
-        ...copySource,
-        Bucket: this.#bucket,
-        Key: dstKey,
-        CopySource: `${this.#bucket}/${srcKey.split("/").map(encodeURIComponent).join("/")}`,
-      }),
-    );
+    await copyS3Object({
+      sdk,
+      client,
+      bucket: this.#bucket,
+      srcKey,
+      dstKey,
+      size,
+      parameters: this.#additional(),
+      sseCustomer: this.#additional(SSE_CUSTOMER_PARAMETERS),
+    });
   }
 
   /** One recursive listing of everything below `top`, yielded as a tree; `dirs` pruning is honoured top-down. */
   protected override async *doWalk(top: string, topdown: boolean): AsyncGenerator<ArtifactStoreWalkEntry> {
-    const key = this.#key(top);
-    const prefix = directoryPrefix(key);
-    const tree: TreeNode = { dirs: new Map(), files: new Set() };
+    const prefix = directoryPrefix(this.#key(top));
+    const tree = new S3KeyTree();
     let found = false;
-    for await (const keys of this.#keysBelow(prefix)) {
-      for (const objectKey of keys) {
+    for await (const objects of this.#objectsBelow(prefix)) {
+      for (const { key } of objects) {
         found = true;
-        const names = objectKey.slice(prefix.length).split("/");
-        const fileName = names.pop() as string;
-        // Keys with empty segments (`a//b`) cannot be reached through store paths: left out.
-        if (names.some((name) => name === "")) continue;
-        let node = tree;
-        for (const name of names) {
-          let child = node.dirs.get(name);
-          if (child === undefined) {
-            child = { dirs: new Map(), files: new Set() };
-            node.dirs.set(name, child);
-          }
-          node = child;
-        }
-        if (fileName !== "") node.files.add(fileName);
+        tree.add(key.slice(prefix.length));
       }
     }
-    if (found || top === this.path) yield* this.#walkTree(top, tree, topdown);
-  }
-
-  *#walkTree(dir: string, node: TreeNode, topdown: boolean): Generator<ArtifactStoreWalkEntry> {
-    const dirs = [...node.dirs.keys()].sort();
-    const entry: ArtifactStoreWalkEntry = [dir, dirs, [...node.files].sort()];
-    if (topdown) yield entry;
-    for (const name of [...dirs]) {
-      if (topdown && !dirs.includes(name)) continue;
-      yield* this.#walkTree(`${dir}/${name}`, node.dirs.get(name) as TreeNode, topdown);
-    }
-    if (!topdown) yield entry;
+    if (found || top === this.path) yield* tree.walk(top, topdown);
   }
 }
