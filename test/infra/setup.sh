@@ -33,6 +33,14 @@ declare -A PROVIDES=(
   [curl]=curl
   [tar]=tar
   [newuidmap]=uidmap
+  # OpenStack Swift with its s3api middleware: the S3 server the s3 store's tests start
+  # (@flavorstack/testing/servers startSwiftS3Server), and the memcached s3api needs.
+  [swift-ring-builder]=swift
+  [swift-proxy-server]=swift-proxy
+  [swift-account-server]=swift-account
+  [swift-container-server]=swift-container
+  [swift-object-server]=swift-object
+  [memcached]=memcached
 )
 missing=()
 for cmd in "${!PROVIDES[@]}"; do

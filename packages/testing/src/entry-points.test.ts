@@ -37,6 +37,13 @@ describe("entry points", () => {
     expect(await lazyImports(graph)).toEqual([]);
   }, 60_000);
 
+  it('"./servers" loads no cloud SDK and nothing of "./kaniko"', async () => {
+    const graph = await moduleGraph("./servers/index.ts");
+    expect(graph).toContain(new URL("./servers/swift-s3-server.ts", import.meta.url).href);
+    expect(graph.filter((url) => url.startsWith(KANIKO_SOURCES))).toEqual([]);
+    expect(graph.filter((url) => KANIKO_ONLY_PACKAGES.test(url))).toEqual([]);
+  }, 60_000);
+
   it('"./kaniko" loads the simulated executor, and the cloud SDKs only when a context is read from them', async () => {
     const graph = await moduleGraph("./kaniko/index.ts");
     expect(graph).toContain(new URL("./kaniko/simulated-kaniko.ts", import.meta.url).href);

@@ -1,1 +1,14 @@
 export { type GcsEmulator, type GcsEmulatorOptions, type GcsPendingUpload, startGcsEmulator } from "./gcs-emulator.js";
+export {
+  type RecordedRequest,
+  type RecordingProxy,
+  type RecordingProxyOptions,
+  startRecordingProxy,
+} from "./recording-proxy.js";
+export {
+  missingSwiftS3Programs,
+  SWIFT_S3_SERVER_PROGRAMS,
+  type SwiftS3Server,
+  type SwiftS3ServerOptions,
+  startSwiftS3Server,
+} from "./swift-s3-server.js";
