@@ -1,9 +1,4 @@
-import {
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 
 /** Where the benchmark's Swift server is, and the keys to it. */
 export interface S3Server {
@@ -45,13 +40,4 @@ export async function listObjects(server: S3Server, bucket: string, prefix: stri
   } while (token);
   s3.destroy();
   return objects;
-}
-
-/** Deletes every object under `prefix`. */
-export async function removePrefix(server: S3Server, bucket: string, prefix: string): Promise<void> {
-  const keys = (await listObjects(server, bucket, prefix)).map((object) => ({ Key: object.key }));
-  if (keys.length === 0) return;
-  const s3 = client(server);
-  await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
-  s3.destroy();
 }

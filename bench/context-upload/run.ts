@@ -3,12 +3,13 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { S3ArtifactStoreFlavor } from "@flavorstack/s3";
 import { startRecordingProxy, startSwiftS3Server } from "@flavorstack/testing/servers";
 import { ensureContext } from "../context-archive/generate-context.js";
 import { median, run, type Sample, timed } from "../context-archive/measure.js";
 import { type Check, formatChecks, table } from "../context-archive/report.js";
 import { mib, parseSize, sizeLabel } from "../context-archive/sizes.js";
-import { listObjects, removePrefix } from "./list-objects.js";
+import { listObjects } from "./list-objects.js";
 
 const USAGE = `Usage: pnpm --filter @flavorstack/bench context-upload [options]
 
@@ -172,6 +173,17 @@ async function measureSize(size: number): Promise<void> {
   );
 }
 
-function swiftRemove(prefix: string, dir = CONTEXT_DIR): Promise<void> {
-  return removePrefix(swift, BUCKET, `${prefix}/${dir}/`);
+/** Removes `<prefix>/<dir>` from the bucket (with our store: cleaning up is not what is measured). */
+async function swiftRemove(prefix: string, dir = CONTEXT_DIR): Promise<void> {
+  const store = await S3ArtifactStoreFlavor.createComponent({
+    name: "cleanup",
+    config: {
+      path: `s3://${BUCKET}/${prefix}`,
+      key: swift.accessKeyId,
+      secret: swift.secretAccessKey,
+      clientKwargs: { endpointUrl: swift.endpoint, regionName: swift.region },
+      forcePathStyle: true,
+    },
+  });
+  if (await store.exists(dir)) await store.rmtree(dir);
 }
