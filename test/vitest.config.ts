@@ -7,6 +7,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["**/node_modules/**"],
     pool: "forks",
+    globalSetup: ["../scripts/vitest-cache-dir.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

@@ -15,6 +15,7 @@ export type { LocalArtifactStoreConfig } from "./artifact-stores/local/local-art
 export { LocalArtifactStoreFlavor } from "./artifact-stores/local/local-artifact-store-flavor.js";
 export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context/build-context.js";
 export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context/build-context.js";
+export type { ContextDigest } from "./build-context/context-digest.js";
 export { AwsContainerRegistryFlavor } from "./container-registries/aws/aws-container-registry-flavor.js";
 export { AzureContainerRegistryFlavor } from "./container-registries/azure/azure-container-registry-flavor.js";
 export type { ContainerRegistry } from "./container-registries/container-registry.js";

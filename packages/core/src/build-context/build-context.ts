@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { consoleLogger, type Logger } from "../logger.js";
 import type { ContextSource } from "./context-archive.js";
+import type { ContextDigest } from "./context-digest.js";
 import { buildVirtualTree } from "./extra-files.js";
 
 /** The gzip level {@link BuildContext.writeArchive} uses by default: fast. */
@@ -19,6 +20,12 @@ export interface BuildContextOptions {
    */
   extraFiles?: Record<string, string | Uint8Array>;
   logger?: Logger;
+  /**
+   * Where {@link BuildContext.digest} keeps digests to reuse while the context is unchanged (checked by stat data);
+   * `false` for none. Default: `$FLAVORSTACK_CACHE_DIR`, else `$XDG_CACHE_HOME/flavorstack`, else
+   * `~/.cache/flavorstack`.
+   */
+  cacheDir?: string | false;
 }
 
 export interface ArchiveOptions {
@@ -26,12 +33,6 @@ export interface ArchiveOptions {
   gzip?: boolean;
   /** gzip level 0–9; default {@link DEFAULT_COMPRESSION_LEVEL}. */
   level?: number;
-  /**
-   * Also hash the uncompressed tar into the result's `tarSha256` while gzipping (one more sha256 pass over the
-   * tar; a plain tar always has it). Used to check that an upload holds the context {@link BuildContext.checksum}
-   * named.
-   */
-  hashTar?: boolean;
 }
 
 export interface ArchiveResult {
@@ -39,8 +40,6 @@ export interface ArchiveResult {
   bytes: number;
   /** sha256 (hex) of exactly those bytes. */
   sha256: string;
-  /** sha256 (hex) of the uncompressed tar: with `gzip: false` (then equal to `sha256`), or with `hashTar`. */
-  tarSha256?: string;
 }
 
 /**
@@ -62,6 +61,7 @@ export class BuildContext {
   /** The context's root directory, absolute. */
   readonly root: string;
   readonly #source: ContextSource;
+  readonly #cacheDir: string | false | undefined;
 
   constructor(options: BuildContextOptions) {
     this.root = path.resolve(options.root);
@@ -71,6 +71,7 @@ export class BuildContext {
       extras: buildVirtualTree(options.extraFiles ?? {}),
       logger: options.logger ?? consoleLogger,
     };
+    this.#cacheDir = options.cacheDir;
   }
 
   /** Sorted relative paths of the archive's non-directory entries (files and symlinks). */
@@ -100,7 +101,6 @@ export class BuildContext {
       return await writeContextArchive(this.#source, sink, {
         gzip: options.gzip ?? true,
         level: options.level ?? DEFAULT_COMPRESSION_LEVEL,
-        hashTar: options.hashTar ?? false,
       });
     } catch (error) {
       if (!sink.destroyed) sink.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -109,12 +109,23 @@ export class BuildContext {
   }
 
   /**
-   * The context's content address: sha256 (hex) of its uncompressed tar, streamed into the hash and not kept.
-   * It does not depend on the gzip level or on zlib's version (compressed bytes may change between Node
-   * releases), and costs a read of the files and one hash, no compression.
+   * The context's content address: a sha256 (hex) over the archive's entries in order — kind, path, normalised mode,
+   * and the sha256 of each file's content or a link's target. The same tree gives the same checksum wherever it
+   * lives and whatever its timestamps, as the archive does; it does not depend on the gzip level or on zlib's
+   * version. It costs a read of the files, hashed on libuv's thread pool in parallel, and no archive.
    */
   async checksum(): Promise<string> {
-    const { discardingSink } = await import("./context-archive.js");
-    return (await this.writeArchive(discardingSink(), { gzip: false })).sha256;
+    return (await this.digest()).sha256;
+  }
+
+  /**
+   * {@link checksum}, with `unchanged()`: whether the files and directories are still as they were when digested
+   * (a check of their stat data, no read). An upload named by the checksum calls it once the archive is written.
+   * Digests are cached (see `cacheDir`): an unchanged context is not read again.
+   */
+  async digest(): Promise<ContextDigest> {
+    const { digestContext, defaultCacheDir } = await import("./context-digest.js");
+    const cacheDir = this.#cacheDir === undefined ? defaultCacheDir() : this.#cacheDir || undefined;
+    return digestContext(this.#source, cacheDir);
   }
 }

@@ -1,8 +1,7 @@
 // The archive machinery behind BuildContext: the walk, .dockerignore, the tar producer (tar-stream), gzip
-// and the sink. BuildContext imports this module on its first files()/writeArchive()/checksum() call, so
+// and the sink. BuildContext imports this module on its first files()/writeArchive() call, so
 // importing @flavorstack/core loads none of it.
-import { createHash, type Hash } from "node:crypto";
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import type { Logger } from "../logger.js";
 import { prepareContext, walkContext } from "./context-walk.js";
 import type { VirtualDir } from "./extra-files.js";
@@ -33,13 +32,11 @@ export async function listContextFiles(source: ContextSource): Promise<string[]>
 export async function writeContextArchive(
   source: ContextSource,
   sink: Writable,
-  options: { gzip: boolean; level: number; hashTar: boolean },
-): Promise<{ bytes: number; sha256: string; tarSha256?: string }> {
+  options: { gzip: boolean; level: number },
+): Promise<{ bytes: number; sha256: string }> {
   const output = new SinkOutput(sink);
   const prepared = await prepareContext(source.root, source.dockerignoreFile);
-  const tarHash = options.gzip && options.hashTar ? createHash("sha256") : undefined;
-  const gzip = options.gzip ? new ParallelGzip(output, { level: options.level }) : undefined;
-  const encoder: TarEncoder = gzip ? (tarHash ? hashingEncoder(gzip, tarHash) : gzip) : new PlainTar(output);
+  const encoder: TarEncoder = options.gzip ? new ParallelGzip(output, { level: options.level }) : new PlainTar(output);
   await packContext(
     {
       root: prepared.root,
@@ -51,32 +48,5 @@ export async function writeContextArchive(
   );
   await encoder.end();
   await output.finish();
-  const sha256 = output.hash.digest("hex");
-  if (!options.gzip) return { bytes: output.bytes, sha256, tarSha256: sha256 };
-  return { bytes: output.bytes, sha256, ...(tarHash ? { tarSha256: tarHash.digest("hex") } : {}) };
-}
-
-/** `encoder`, with every tar chunk also fed to `hash` (before the encoder may copy or recycle it). */
-function hashingEncoder(encoder: TarEncoder, hash: Hash): TarEncoder {
-  return {
-    copies: encoder.copies,
-    get ready() {
-      return encoder.ready;
-    },
-    whenReady: () => encoder.whenReady(),
-    write(chunk) {
-      hash.update(chunk);
-      encoder.write(chunk);
-    },
-    end: () => encoder.end(),
-  };
-}
-
-/** A sink that drops what it is given: checksum() hashes the archive without keeping it. */
-export function discardingSink(): Writable {
-  return new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
+  return { bytes: output.bytes, sha256: output.hash.digest("hex") };
 }

@@ -82,8 +82,16 @@ export async function prepareContext(root: string, dockerignoreFile: string | un
 }
 
 /** Every entry of the archive: the files under the root that the ignore rules keep, and the extra files. */
-export function walkContext(prepared: PreparedContext, extras: VirtualDir, logger: Logger): Generator<Entry> {
-  return walk(prepared, logger, prepared.root, "", undefined, extras);
+/** Called with every directory of the file system the walk reads (ignored ones it must look into included). */
+export type OnDirectoryRead = (absDir: string) => void;
+
+export function walkContext(
+  prepared: PreparedContext,
+  extras: VirtualDir,
+  logger: Logger,
+  onDirectoryRead?: OnDirectoryRead,
+): Generator<Entry> {
+  return walk({ prepared, logger, onDirectoryRead }, prepared.root, "", undefined, extras);
 }
 
 /**
@@ -91,13 +99,14 @@ export function walkContext(prepared: PreparedContext, extras: VirtualDir, logge
  * siblings sorted by name, a directory's key being `name/`.
  */
 function* walk(
-  prepared: PreparedContext,
-  logger: Logger,
+  walker: { prepared: PreparedContext; logger: Logger; onDirectoryRead: OnDirectoryRead | undefined },
   absDir: string | undefined,
   relDir: string,
   parentInfo: DockerIgnoreMatchInfo | undefined,
   virtual: VirtualDir | undefined,
 ): Generator<Entry> {
+  const { prepared, logger } = walker;
+  if (absDir !== undefined) walker.onDirectoryRead?.(absDir);
   const children = childrenOf(absDir, relDir, virtual);
   const matcher = prepared.matcher;
   for (const child of children) {
@@ -108,7 +117,7 @@ function* walk(
     }
     if (child.type === "virtual-dir") {
       yield { kind: "directory", path: rel };
-      yield* walk(prepared, logger, undefined, rel, undefined, child.virtual);
+      yield* walk(walker, undefined, rel, undefined, child.virtual);
       continue;
     }
     if (prepared.skip.has(rel)) continue;
@@ -135,12 +144,12 @@ function* walk(
       case "dir":
         if (!excluded) {
           yield { kind: "directory", path: rel };
-          yield* walk(prepared, logger, abs, rel, info, child.virtual);
+          yield* walk(walker, abs, rel, info, child.virtual);
         } else if (child.virtual || matcher?.mayIncludeInside(rel)) {
           // Excluded, but an exception or an extra file may bring back
           // something inside: its directory entry goes first, if needed.
           let first = true;
-          for (const entry of walk(prepared, logger, abs, rel, info, child.virtual)) {
+          for (const entry of walk(walker, abs, rel, info, child.virtual)) {
             if (first) {
               first = false;
               yield { kind: "directory", path: rel };

@@ -7,3 +7,4 @@ export type { Logger } from "../logger.js";
 export { consoleLogger, silentLogger } from "../logger.js";
 export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context.js";
 export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
+export type { ContextDigest } from "./context-digest.js";

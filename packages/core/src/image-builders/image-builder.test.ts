@@ -91,12 +91,12 @@ describe("ImageBuilder.uploadBuildContext", () => {
       config: { path: await tempDir("flavorstack-upload-changed-store-") },
     });
     const context = new BuildContext({ root });
-    // The first checksum() is the upload's own: change the file between it and the archive.
-    const checksum = context.checksum.bind(context);
-    context.checksum = async () => {
-      const sum = await checksum();
+    // The upload's own digest: change the file between it and the archive.
+    const digest = context.digest.bind(context);
+    context.digest = async () => {
+      const digested = await digest();
       await writeFile(path.join(root, "Dockerfile"), "FROM scratch\nLABEL changed=yes\n");
-      return sum;
+      return digested;
     };
     await expect(builder.uploadBuildContext(context, "ctx", store)).rejects.toThrowError(
       /changed while it was being uploaded/,

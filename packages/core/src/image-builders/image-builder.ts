@@ -40,7 +40,7 @@ export interface BuildOptions {
 export interface UploadedBuildContext {
   /** `<store path>/<dir>/<sha256>.tar.gz` */
   uri: string;
-  /** The context's content address, {@link BuildContext.checksum}: sha256 of its uncompressed tar. */
+  /** The context's content address, {@link BuildContext.checksum}. */
   sha256: string;
   /** False when the same context was already in the store. */
   uploaded: boolean;
@@ -88,7 +88,8 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
   ): Promise<UploadedBuildContext> {
     const { logger, signal } = options;
     signal?.throwIfAborted();
-    const sha256 = await buildContext.checksum();
+    const digest = await buildContext.digest();
+    const { sha256 } = digest;
     const uri = artifactStore.join(dir, `${sha256}.tar.gz`);
     if (await artifactStore.exists(uri)) {
       logger?.info(`Build context ${sha256} already exists at ${uri}, not uploading.`);
@@ -100,11 +101,11 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
     const abort = () => sink.destroy(signal?.reason);
     signal?.addEventListener("abort", abort, { once: true });
     try {
-      const written = await buildContext.writeArchive(sink, { gzip: true, hashTar: true });
-      if (written.tarSha256 !== sha256) {
+      const written = await buildContext.writeArchive(sink, { gzip: true });
+      if (!digest.unchanged()) {
         await artifactStore.remove(uri);
         throw new BuildError(
-          `The build context at ${buildContext.root} changed while it was being uploaded (content ${sha256} became ${written.tarSha256}); stop whatever writes into it and build again.`,
+          `The build context at ${buildContext.root} changed while it was being uploaded, so ${uri} would not hold the content its name says; stop whatever writes into it and build again.`,
         );
       }
       return { uri, sha256, uploaded: true, bytes: written.bytes };
