@@ -11,7 +11,7 @@ import {
   startSwiftS3Server,
 } from "@flavorstack/testing/servers";
 
-export interface ListedObject {
+interface ListedObject {
   key: string;
   size: number;
   updated: string;
