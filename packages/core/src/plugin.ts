@@ -59,6 +59,7 @@ export {
   type IntegrationDefinition,
 } from "./registry/integration.js";
 export { INTEGRATION_MANIFEST_FIELD } from "./registry/integration-registry.js";
+export { withConfigAliases } from "./stack/config-aliases.js";
 export {
   type AnyFlavor,
   type ComponentFactory,

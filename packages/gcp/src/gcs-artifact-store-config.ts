@@ -1,4 +1,4 @@
-import { unsupportedSchemeMessage } from "@flavorstack/core/plugin";
+import { unsupportedSchemeMessage, withConfigAliases } from "@flavorstack/core/plugin";
 import { z } from "zod";
 import { parseServiceAccountKey } from "./service-account-key.js";
 
@@ -83,30 +83,8 @@ const schema = z.strictObject({
     ),
 });
 
-/** Renames the snake_case keys; both spellings of one field is an error (which would win is a guess). */
-function renameAliases(input: unknown, context: z.core.$RefinementCtx): unknown {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return input;
-  const source = input as Record<string, unknown>;
-  const output: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const target = GCS_CONFIG_ALIASES[key];
-    if (target === undefined) {
-      output[key] = value;
-    } else if (Object.hasOwn(source, target)) {
-      context.addIssue({
-        code: "custom",
-        path: [target],
-        message: `given twice, as '${target}' and as '${key}': keep one`,
-      });
-    } else {
-      output[target] = value;
-    }
-  }
-  return output;
-}
-
 /** The GCS artifact store's config: camelCase fields, snake_case accepted. */
-export const gcsArtifactStoreConfigSchema = z.preprocess(renameAliases, schema);
+export const gcsArtifactStoreConfigSchema = withConfigAliases(GCS_CONFIG_ALIASES, schema);
 
 export type GcsArtifactStoreConfig = z.output<typeof gcsArtifactStoreConfigSchema>;
 export type GcsArtifactStoreConfigInput = z.input<typeof schema>;

@@ -112,7 +112,7 @@ describe("kanikoImageBuilderConfigSchema", () => {
 
   it("refuses a field given under both names", () => {
     expect(issues({ kubernetesContext: "a", kubernetes_context: "b" })).toEqual([
-      "kubernetesContext: given twice, as 'kubernetesContext' and as ZenML's 'kubernetes_context': keep one",
+      "kubernetesContext: given twice, as 'kubernetesContext' and as 'kubernetes_context': keep one",
     ]);
   });
 

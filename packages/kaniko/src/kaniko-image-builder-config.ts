@@ -1,3 +1,4 @@
+import { withConfigAliases } from "@flavorstack/core/plugin";
 import { z } from "zod";
 
 /**
@@ -101,36 +102,8 @@ const schema = z.strictObject({
     .describe("Seconds the build pod may run at most (pod `activeDeadlineSeconds`), a backstop for stuck builds."),
 });
 
-/**
- * Renames ZenML's snake_case keys to ours. Both spellings of one field is an
- * error (which one would win is a guess).
- */
-function renameAliases(input: unknown, context: z.core.$RefinementCtx): unknown {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return input;
-  const output: Record<string, unknown> = {};
-  const source = input as Record<string, unknown>;
-  for (const [key, value] of Object.entries(source)) {
-    const target = KANIKO_CONFIG_ALIASES[key];
-    if (target === undefined) {
-      output[key] = value;
-      continue;
-    }
-    if (Object.hasOwn(source, target)) {
-      context.addIssue({
-        code: "custom",
-        path: [target],
-        message: `given twice, as '${target}' and as ZenML's '${key}': keep one`,
-        input,
-      });
-      continue;
-    }
-    output[target] = value;
-  }
-  return output;
-}
-
 /** The kaniko image builder's config: ZenML's fields (camelCase, snake_case accepted) and defaults. */
-export const kanikoImageBuilderConfigSchema = z.preprocess(renameAliases, schema);
+export const kanikoImageBuilderConfigSchema = withConfigAliases(KANIKO_CONFIG_ALIASES, schema);
 
 export type KanikoImageBuilderConfig = z.output<typeof kanikoImageBuilderConfigSchema>;
 export type KanikoImageBuilderConfigInput = z.input<typeof schema>;

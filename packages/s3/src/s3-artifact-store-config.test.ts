@@ -54,7 +54,7 @@ describe("s3ArtifactStoreConfigSchema", () => {
 
   it("refuses a field given under both names", () => {
     expect(failure({ path: "s3://b", forcePathStyle: true, force_path_style: false }).message).toMatch(
-      /forcePathStyle: given twice, as 'forcePathStyle' and as ZenML's 'force_path_style'/,
+      /forcePathStyle: given twice, as 'forcePathStyle' and as 'force_path_style'/,
     );
     expect(
       failure({ path: "s3://b", clientKwargs: { endpointUrl: "http://a", endpoint_url: "http://b" } }).message,

@@ -1,4 +1,4 @@
-import { unsupportedSchemeMessage } from "@flavorstack/core/plugin";
+import { unsupportedSchemeMessage, withConfigAliases } from "@flavorstack/core/plugin";
 import { z } from "zod";
 
 /** ZenML's snake_case field names and the names we use, at the top level and inside `clientKwargs`. */
@@ -81,7 +81,7 @@ const schema = z
     secret: secretField("The secret access key, with `key`."),
     token: secretField("A session token, for temporary credentials (with `key` and `secret`)."),
     clientKwargs: z
-      .preprocess(fromJsonString, z.preprocess(renameAliases, clientKwargs))
+      .preprocess(fromJsonString, withConfigAliases(S3_CONFIG_ALIASES, clientKwargs))
       .optional()
       .describe("Where the S3 API is: `endpointUrl` (S3-compatible servers) and `regionName`."),
     configKwargs: z
@@ -129,30 +129,8 @@ const schema = z
     }
   });
 
-/** Renames ZenML's snake_case keys to ours; both spellings of one field is an error (which one wins is a guess). */
-function renameAliases(input: unknown, context: z.core.$RefinementCtx): unknown {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return input;
-  const source = input as Record<string, unknown>;
-  const output: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const target = S3_CONFIG_ALIASES[key];
-    if (target === undefined) {
-      output[key] = value;
-    } else if (Object.hasOwn(source, target)) {
-      context.addIssue({
-        code: "custom",
-        path: [target],
-        message: `given twice, as '${target}' and as ZenML's '${key}': keep one`,
-      });
-    } else {
-      output[target] = value;
-    }
-  }
-  return output;
-}
-
 /** The s3 artifact store's config: ZenML's fields (camelCase, snake_case accepted). */
-export const s3ArtifactStoreConfigSchema = z.preprocess(renameAliases, schema);
+export const s3ArtifactStoreConfigSchema = withConfigAliases(S3_CONFIG_ALIASES, schema);
 
 export type S3ArtifactStoreConfig = z.output<typeof s3ArtifactStoreConfigSchema>;
 /** The config as a user writes it (camelCase; the dicts may also be JSON strings, as ZenML's CLI passes them). */
