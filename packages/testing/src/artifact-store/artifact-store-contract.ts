@@ -88,14 +88,16 @@ export function describeArtifactStoreContract(
       },
     };
 
+    // The hooks get the longest case's time: cleaning up after the many-key case removes all of its keys.
+    const hookTimeout = timeout + manyKeys * TIMEOUT_PER_KEY_MS;
     beforeEach(async () => {
       fixture = await setup();
-    });
+    }, hookTimeout);
 
     afterEach(async () => {
       await fixture?.cleanup();
       fixture = undefined;
-    });
+    }, hookTimeout);
 
     describePathsContract(context);
     describeReadWriteContract(context, streamBytes);
