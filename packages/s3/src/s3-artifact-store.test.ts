@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import diagnosticsChannel from "node:diagnostics_channel";
 import { once } from "node:events";
+import type { Socket } from "node:net";
 import { pipeline } from "node:stream/promises";
 import { inspect } from "node:util";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -200,6 +202,31 @@ describe("S3ArtifactStore on OpenStack Swift", {
     }
   });
 
+  it("uploads the parts of a write over reused keep-alive connections, without Expect: 100-continue", async () => {
+    const { store, requests } = await recordedStore();
+    const proxyPort = Number(new URL(proxy?.endpoint ?? "").port);
+    const parts = 6;
+    let connections = 0;
+    // The proxy runs in this process too: only the store's connections to it count.
+    const countConnection = (message: unknown) => {
+      const { socket } = message as { socket: Socket };
+      socket.once("connect", () => {
+        if (socket.remotePort === proxyPort) connections++;
+      });
+    };
+    diagnosticsChannel.subscribe("net.client.socket", countConnection);
+    try {
+      await pipeline(generatedBytes((parts - 1) * S3_PART_SIZE + 1), await store.openWrite("parts.bin"));
+    } finally {
+      diagnosticsChannel.unsubscribe("net.client.socket", countConnection);
+    }
+    const partRequests = requests.filter((request) => request.method === "PUT" && /[?&]partNumber=/.test(request.url));
+    expect(partRequests).toHaveLength(parts);
+    expect(partRequests.map((request) => request.headers.expect)).toEqual(Array(parts).fill(undefined));
+    // One connection per part in flight (the SDK opened one per part, without keep-alive, for 100-continue).
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+
   it("reports what the server refuses of s3AdditionalKwargs, and leaves no pending upload", async () => {
     // Swift runs without its encryption middleware: it answers SSE requests with NotImplemented.
     const store = await swift.store({ s3AdditionalKwargs: { ServerSideEncryption: "AES256" } });
@@ -266,7 +293,7 @@ describe("S3ArtifactStore on OpenStack Swift", {
     expect(await store.listdir("to")).toEqual(["a.txt", "sub"]);
     await expect(store.rename("to", "to/inner")).rejects.toThrow(/cannot move into itself/);
     await expect(store.copyfile("to/a.txt", "to/sub", { overwrite: true })).rejects.toThrow(
-      /`.*\/to\/sub` is a directory/,
+      /`.*\/to\/sub`: it is a directory/,
     );
     await expect(store.rename("to/a.txt", "to/sub", { overwrite: true })).rejects.toThrow(/is a directory/);
     expect(await store.listdir("to/sub")).toEqual(["b.txt"]);

@@ -29,6 +29,11 @@ export async function connectS3(config: S3ArtifactStoreConfig): Promise<S3Connec
       ? undefined
       : (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_ENDPOINT_REGION));
   const settings: S3ClientConfig = {
+    // The SDK sends `Expect: 100-continue` with bodies of 2 MiB and more, and for those its HTTP handler opens a new
+    // connection without keep-alive: every multipart part paid a connection (a TLS handshake over https) and a round
+    // trip. Without it the parts reuse the client's keep-alive sockets; a request the server refuses sends its part
+    // (5 MiB at most) for nothing. configKwargs can turn it back on.
+    expectContinueHeader: false,
     ...(config.configKwargs as S3ClientConfig | undefined),
     forcePathStyle: config.forcePathStyle,
     // A bucket in another region than the configured one still works (S3 answers with a redirect).

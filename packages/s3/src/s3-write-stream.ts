@@ -2,12 +2,16 @@ import { PassThrough, Writable } from "node:stream";
 import type { PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
 import type { S3Upload } from "./s3-client.js";
 
-/** Bytes per multipart part (S3's minimum is 5 MiB; 10,000 parts make objects of up to 78 GiB). */
-export const S3_PART_SIZE = 8 * 1024 * 1024;
 /**
- * Parts uploaded at once. With the part being filled, about (QUEUE + 1) × PART bytes are held; the copies lib-storage
- * makes are garbage that V8 collects lazily, which is most of a write's RSS (measured: +50 to +100 MiB for 100 MiB
- * with 2; a queue of 4 added about 15 MiB and no speed on the local Swift).
+ * Bytes per multipart part: S3's minimum, as in s3fs (ZenML's S3 filesystem), so 10,000 parts make objects of up to
+ * 48.8 GiB. lib-storage copies every part (but the first) into a new Buffer, and a part lives until its request is
+ * answered, long enough for V8 to tenure it: those copies are freed only by a full GC, which V8 starts when about 64 MB
+ * of such memory has piled up. What a write holds for certain is (queue + 1) parts: the smaller the part, the less.
+ */
+export const S3_PART_SIZE = 5 * 1024 * 1024;
+/**
+ * Parts uploaded at once. Measured on the local Swift: 1 is slower (each part waits for the previous answer), 3 or 4
+ * are no faster than 2 and hold more.
  */
 const S3_QUEUE_SIZE = 2;
 
@@ -25,7 +29,10 @@ export interface S3WriteStreamOptions {
  * the multipart upload (no parts are left on the server), and `close` comes only after that.
  */
 export function createS3WriteStream(options: S3WriteStreamOptions): Writable {
-  const body = new PassThrough();
+  // lib-storage reads the body with an async iterator. In byte mode, each read() joins the chunks buffered so far into
+  // a new Buffer: a copy of every byte before lib-storage's own. In object mode the written Buffers pass as they are,
+  // and a read-ahead of one chunk keeps the backpressure as tight as in byte mode.
+  const body = new PassThrough({ readableObjectMode: true, readableHighWaterMark: 1 });
   const upload = new options.Upload({
     client: options.client,
     params: { ...options.params, Body: body },
