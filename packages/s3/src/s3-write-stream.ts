@@ -4,14 +4,14 @@ import type { S3Upload } from "./s3-client.js";
 
 /**
  * Bytes per multipart part: S3's minimum, as in s3fs (ZenML's S3 filesystem), so 10,000 parts make objects of up to
- * 48.8 GiB. lib-storage copies every part (but the first) into a new Buffer, and a part lives until its request is
- * answered, long enough for V8 to tenure it: those copies are freed only by a full GC, which V8 starts when about 64 MB
- * of such memory has piled up. What a write holds for certain is (queue + 1) parts: the smaller the part, the less.
+ * 48.8 GiB. lib-storage joins the chunks of each part into a new Buffer, which lives until its request is answered:
+ * long enough for V8 to tenure it, so those copies are freed only by a full GC, which V8 starts when about 64 MB of
+ * such memory has piled up. What a write holds for certain is (queue + 1) parts: the smaller the part, the less.
  */
 export const S3_PART_SIZE = 5 * 1024 * 1024;
 /**
- * Parts uploaded at once. Measured on the local Swift: 1 is slower (each part waits for the previous answer), 3 or 4
- * are no faster than 2 and hold more.
+ * Parts uploaded at once. Measured on the local Swift (on a loaded machine): 1 is slower, as each part waits for the
+ * previous answer; 3 or 4 are no faster than 2 and hold more.
  */
 const S3_QUEUE_SIZE = 2;
 
