@@ -7,7 +7,7 @@ import {
   type StackComponentInit,
 } from "@flavorstack/core/plugin";
 import { S3_SECRET_FIELDS, type S3ArtifactStoreConfig } from "./s3-artifact-store-config.js";
-import { connectS3, type S3Connection } from "./s3-client.js";
+import { configuredRegion, connectS3, type S3Connection } from "./s3-client.js";
 import { copyS3Object } from "./s3-copy.js";
 import { isMissingBucketError, translateS3Error, withoutSecrets } from "./s3-errors.js";
 import { S3KeyTree } from "./s3-key-tree.js";
@@ -54,10 +54,12 @@ export class S3ArtifactStore extends ArtifactStore<S3ArtifactStoreConfig> {
   /** `S3_ENDPOINT`, `S3_FORCE_PATH_STYLE` and `AWS_REGION` as kaniko's S3 client reads them; never credentials. */
   override containerEnvironment(): Record<string, string> {
     const environment: Record<string, string> = {};
-    const { endpointUrl, regionName } = this.config.clientKwargs ?? {};
+    const endpointUrl = this.config.clientKwargs?.endpointUrl;
+    const region = configuredRegion(this.config);
     if (endpointUrl !== undefined) environment.S3_ENDPOINT = endpointUrl;
     if (this.config.forcePathStyle) environment.S3_FORCE_PATH_STYLE = "true";
-    if (regionName !== undefined) environment.AWS_REGION = regionName;
+    // kaniko's SDK needs a region for a custom endpoint too: the same one this store's client uses.
+    if (region !== undefined) environment.AWS_REGION = region;
     return environment;
   }
 

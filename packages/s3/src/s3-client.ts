@@ -17,17 +17,23 @@ export interface S3Connection {
 const DEFAULT_ENDPOINT_REGION = "us-east-1";
 
 /**
+ * The region the client uses when the config decides it: `regionName`, or for a custom endpoint the environment's
+ * region or us-east-1. Without either, the SDK's own chain decides (undefined here).
+ */
+export function configuredRegion(config: S3ArtifactStoreConfig): string | undefined {
+  if (config.clientKwargs?.regionName !== undefined) return config.clientKwargs.regionName;
+  if (config.clientKwargs?.endpointUrl === undefined) return undefined;
+  return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_ENDPOINT_REGION;
+}
+
+/**
  * Loads the AWS SDK and makes a client from the store's config: explicit keys, or the SDK's default credential
  * chain (env, shared profile, web identity/IRSA, container and instance metadata) without them.
  */
 export async function connectS3(config: S3ArtifactStoreConfig): Promise<S3Connection> {
   const [sdk, { Upload }] = await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage")]);
   const endpoint = config.clientKwargs?.endpointUrl;
-  const region =
-    config.clientKwargs?.regionName ??
-    (endpoint === undefined
-      ? undefined
-      : (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_ENDPOINT_REGION));
+  const region = configuredRegion(config);
   const settings: S3ClientConfig = {
     // The SDK sends `Expect: 100-continue` with bodies of 2 MiB and more, and for those its HTTP handler opens a new
     // connection without keep-alive: every multipart part paid a connection (a TLS handshake over https) and a round

@@ -1,5 +1,5 @@
 import { createFlavorstackContainer, FlavorRegistryToken, resolve, silentLogger } from "@flavorstack/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { S3ArtifactStore, S3ArtifactStoreFlavor, S3Integration } from "./index.js";
 
 describe("S3Integration", () => {
@@ -39,6 +39,22 @@ describe("S3Integration", () => {
     });
     const aws = await S3ArtifactStoreFlavor.createComponent({ name: "aws", config: { path: "s3://bucket" } });
     expect(aws.containerEnvironment()).toEqual({});
+    // A custom endpoint without a region: the pod gets the one this store's client uses, as kaniko's SDK needs one.
+    for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+      const saved = process.env[name];
+      delete process.env[name];
+      onTestFinished(() => {
+        if (saved !== undefined) process.env[name] = saved;
+      });
+    }
+    const noRegion = await S3ArtifactStoreFlavor.createComponent({
+      name: "ceph",
+      config: { path: "s3://bucket", clientKwargs: { endpointUrl: "https://ceph.example.com" } },
+    });
+    expect(noRegion.containerEnvironment()).toEqual({
+      S3_ENDPOINT: "https://ceph.example.com",
+      AWS_REGION: "us-east-1",
+    });
   });
 
   it("says to set the region when neither the config, the environment nor a profile has one", async () => {
