@@ -16,6 +16,7 @@ export { LocalArtifactStoreFlavor } from "./artifact-stores/local/local-artifact
 export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context/build-context.js";
 export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context/build-context.js";
 export type { ContextDigest } from "./build-context/context-digest.js";
+export { RELEASES_CHUNKS } from "./build-context/releases-chunks.js";
 export { AwsContainerRegistryFlavor } from "./container-registries/aws/aws-container-registry-flavor.js";
 export { AzureContainerRegistryFlavor } from "./container-registries/azure/azure-container-registry-flavor.js";
 export type { ContainerRegistry } from "./container-registries/container-registry.js";

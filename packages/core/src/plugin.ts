@@ -16,6 +16,7 @@ export { globToRegExp } from "./artifact-stores/glob.js";
 export { pathScheme, unsupportedSchemeMessage } from "./artifact-stores/store-paths.js";
 export type { ArchiveOptions, ArchiveResult, BuildContext } from "./build-context/build-context.js";
 export type { ContextDigest } from "./build-context/context-digest.js";
+export { RELEASES_CHUNKS } from "./build-context/releases-chunks.js";
 export { ContainerRegistry } from "./container-registries/container-registry.js";
 export {
   type ContainerRegistryConfig,

@@ -8,3 +8,4 @@ export { consoleLogger, silentLogger } from "../logger.js";
 export type { ArchiveOptions, ArchiveResult, BuildContextOptions } from "./build-context.js";
 export { BuildContext, DEFAULT_COMPRESSION_LEVEL } from "./build-context.js";
 export type { ContextDigest } from "./context-digest.js";
+export { RELEASES_CHUNKS } from "./releases-chunks.js";

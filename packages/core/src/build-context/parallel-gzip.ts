@@ -6,7 +6,8 @@ import { BuildContextError } from "../errors.js";
 export interface GzipOutput {
   /**
    * Takes `chunk`; calls `flushed` (if given) once the chunk's memory may be
-   * reused, i.e. the consumer is done with it. Never called on failure.
+   * reused, i.e. the consumer is done with it. Never called on failure, nor
+   * when the consumer may keep the chunk.
    */
   write(chunk: Buffer, flushed?: () => void): void;
   /** True while the consumer wants no more data. */

@@ -1,8 +1,24 @@
 import { createHash, type Hash } from "node:crypto";
+import { WriteStream } from "node:fs";
+import { Socket } from "node:net";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { BuildContextError } from "../errors.js";
 import type { GzipOutput } from "./parallel-gzip.js";
+import { RELEASES_CHUNKS } from "./releases-chunks.js";
+
+/**
+ * Whether `sink` is done with a chunk once it calls back. A Writable's callback says the chunk was handled, not that
+ * it was let go: a PassThrough, or an SDK's upload body, still holds it in a queue, and reusing its memory would
+ * change what they upload. Files and sockets (the OS has the bytes) and marked sinks are safe.
+ */
+function releasesChunks(sink: Writable): boolean {
+  return (
+    sink instanceof WriteStream ||
+    sink instanceof Socket ||
+    (sink as { [RELEASES_CHUNKS]?: boolean })[RELEASES_CHUNKS] === true
+  );
+}
 
 /** The caller's sink, with byte count, sha256 and drain tracking. */
 export class SinkOutput implements GzipOutput {
@@ -16,9 +32,11 @@ export class SinkOutput implements GzipOutput {
   }> = [];
 
   readonly #sink: Writable;
+  readonly #releasesChunks: boolean;
 
   constructor(sink: Writable) {
     this.#sink = sink;
+    this.#releasesChunks = releasesChunks(sink);
     if (sink.errored) this.#fail(sink.errored);
     else if (sink.destroyed) this.#fail(closedEarly());
     sink.on("error", (error) => this.#fail(error));
@@ -37,11 +55,12 @@ export class SinkOutput implements GzipOutput {
     if (this.#error !== undefined) throw this.#error;
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    const written = flushed
-      ? this.#sink.write(chunk, (error) => {
-          if (!error) flushed();
-        })
-      : this.#sink.write(chunk);
+    const written =
+      flushed && this.#releasesChunks
+        ? this.#sink.write(chunk, (error) => {
+            if (!error) flushed();
+          })
+        : this.#sink.write(chunk);
     if (!written) this.#needDrain = true;
   }
 

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { Writable } from "node:stream";
-import { type BuildContext, type BuildProgress, FlavorstackError } from "@flavorstack/core/plugin";
+import { type BuildContext, type BuildProgress, FlavorstackError, RELEASES_CHUNKS } from "@flavorstack/core/plugin";
 import type WebSocket from "ws";
 import { eventMessage } from "./api-error.js";
 import { namespacedPath } from "./kube-api.js";
@@ -231,6 +231,9 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       socket.close(1000);
     },
   });
+
+  // sendStdin copies every piece into a frame: the archive may reuse a chunk's memory once written.
+  Object.assign(sink, { [RELEASES_CHUNKS]: true });
 
   const onAbort = () => {
     sink.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
