@@ -1,4 +1,6 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 
 /** Where the benchmark's Swift server is, and the keys to it. */
 export interface S3Server {
@@ -40,4 +42,14 @@ export async function listObjects(server: S3Server, bucket: string, prefix: stri
   } while (token);
   s3.destroy();
   return objects;
+}
+
+/** sha256 (hex) of an object as the server returns it. */
+export async function objectSha256(server: S3Server, bucket: string, key: string): Promise<string> {
+  const s3 = client(server);
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const hash = createHash("sha256");
+  for await (const chunk of Body as Readable) hash.update(chunk as Buffer);
+  s3.destroy();
+  return hash.digest("hex");
 }

@@ -9,7 +9,7 @@ import { ensureContext } from "../context-archive/generate-context.js";
 import { median, run, type Sample, timed } from "../context-archive/measure.js";
 import { type Check, formatChecks, table } from "../context-archive/report.js";
 import { mib, parseSize, sizeLabel } from "../context-archive/sizes.js";
-import { listObjects } from "./list-objects.js";
+import { listObjects, objectSha256 } from "./list-objects.js";
 
 const USAGE = `Usage: pnpm --filter @flavorstack/bench context-upload [options]
 
@@ -119,6 +119,12 @@ async function measureSize(size: number): Promise<void> {
   rmSync(archiveFile, { force: true });
 
   const objectsBefore = await listObjects(swift, BUCKET, `${prefix}/${CONTEXT_DIR}/`);
+  // The stored object must be the archive, byte for byte (writeArchive into a file gives the same bytes).
+  const archiveSha = String(json(toFile.samples[0] as Sample).sha256);
+  const storedSha = await objectSha256(swift, BUCKET, objectsBefore[0]?.key ?? "");
+  if (storedSha !== archiveSha) {
+    throw new Error(`the uploaded archive differs from writeArchive's: sha256 ${storedSha} instead of ${archiveSha}`);
+  }
   const proxy = await startRecordingProxy(swift.endpoint);
   try {
     const proxied = storeConfig(prefix, proxy.endpoint);
@@ -158,7 +164,8 @@ async function measureSize(size: number): Promise<void> {
       `\nuploadBuildContext's own time: first ${uploadMs(streamed).toFixed(0)} ms, second ${uploadMs(uncachedDedup).toFixed(0)} ms (digest not cached), ${uploadMs(dedup).toFixed(0)} ms (cached)`,
   );
   console.log(
-    `server listing of ${prefix}/${CONTEXT_DIR}/: ${objectsBefore.map((o) => `${o.key} (${o.size} bytes)`).join(", ")}; ` +
+    `stored object's sha256 read back = writeArchive's: ${archiveSha.slice(0, 16)}…; ` +
+      `server listing of ${prefix}/${CONTEXT_DIR}/: ${objectsBefore.map((o) => `${o.key} (${o.size} bytes)`).join(", ")}; ` +
       `request body bytes through the proxy during the second builds: ${proxy.uploadedBytes}; requests: ${proxy.requests.length}`,
   );
   checks.push(
