@@ -53,6 +53,9 @@ function describeStoreBackend(backend: StoreBackend): void {
       await mkdir(tinyDir);
       await writeFile(path.join(tinyDir, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
       await writeFile(path.join(tinyDir, "hello.txt"), `hello from the ${backend.name} context\n`);
+      // Incompressible bytes make an archive of several gzip blocks and upload parts: the executor unpacks it all,
+      // so a byte wrong anywhere in the stored object fails the build.
+      await writeFile(path.join(tinyDir, "noise.bin"), randomBytes(12 * 1024 * 1024));
     });
 
     afterEach(async () => {
