@@ -107,11 +107,15 @@ const INDEX = new URL("./index.ts", import.meta.url).href;
 const PLUGIN = new URL("./plugin.ts", import.meta.url).href;
 const SOURCE_ROOT = new URL("./", import.meta.url).href;
 
-/** The only build-context modules an import may load: the entry, the public class and the extra-files tree. */
+/**
+ * The only build-context modules an import may load: the entry, the public class, the extra-files tree and the
+ * RELEASES_CHUNKS symbol (one line, exported for sinks).
+ */
 const EAGER_BUILD_CONTEXT = [
   "build-context/index.ts",
   "build-context/build-context.ts",
   "build-context/extra-files.ts",
+  "build-context/releases-chunks.ts",
 ];
 /** The flavors' implementations, loaded by `implementation()` only. */
 const IMPLEMENTATIONS = [
