@@ -459,6 +459,21 @@ describe("BuildContext errors and warnings", () => {
 });
 
 describe("BuildContext streaming", () => {
+  it("never reuses the memory of a chunk a sink may still hold (a PassThrough, an SDK's upload body)", async () => {
+    // Incompressible data: several output blocks, so the gzip encoder would recycle its output buffers.
+    write("Dockerfile");
+    write("blob.bin", randomBytes(12 * 1024 * 1024));
+    const held: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        held.push(chunk); // a reference, as a PassThrough's queue keeps it
+        callback();
+      },
+    });
+    const written = await context().writeArchive(sink);
+    expect(createHash("sha256").update(Buffer.concat(held)).digest("hex")).toBe(written.sha256);
+  });
+
   it("respects a slow sink's backpressure, ends it, and keeps memory bounded", async () => {
     write("Dockerfile");
     write("big.bin", randomBytes(24 * 1024 * 1024));
