@@ -71,18 +71,21 @@ try {
 }
 console.log(`\ntargets:\n${formatChecks(checks)}`);
 
+/** The s3 store's config for `<bucket>/<prefix>` on Swift, reached at `endpoint` (Swift itself or the proxy). */
+function s3Config(prefix: string, endpoint: string) {
+  return {
+    path: `s3://${BUCKET}/${prefix}`,
+    key: swift.accessKeyId,
+    secret: swift.secretAccessKey,
+    clientKwargs: { endpointUrl: endpoint, regionName: swift.region },
+    forcePathStyle: true,
+  };
+}
+
+/** {@link s3Config} in a file, for the workers. */
 function storeConfig(prefix: string, endpoint: string): string {
   const file = path.join(scratch, `store-${prefix}-${endpoint.replace(/\W/g, "")}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      path: `s3://${BUCKET}/${prefix}`,
-      key: swift.accessKeyId,
-      secret: swift.secretAccessKey,
-      clientKwargs: { endpointUrl: endpoint, regionName: swift.region },
-      forcePathStyle: true,
-    }),
-  );
+  writeFileSync(file, JSON.stringify(s3Config(prefix, endpoint)));
   return file;
 }
 
@@ -196,13 +199,7 @@ async function measureSize(size: number): Promise<void> {
 async function swiftRemove(prefix: string, dir = CONTEXT_DIR): Promise<void> {
   const store = await S3ArtifactStoreFlavor.createComponent({
     name: "cleanup",
-    config: {
-      path: `s3://${BUCKET}/${prefix}`,
-      key: swift.accessKeyId,
-      secret: swift.secretAccessKey,
-      clientKwargs: { endpointUrl: swift.endpoint, regionName: swift.region },
-      forcePathStyle: true,
-    },
+    config: s3Config(prefix, swift.endpoint),
   });
   if (await store.exists(dir)) await store.rmtree(dir);
 }

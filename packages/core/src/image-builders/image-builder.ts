@@ -1,7 +1,7 @@
 import type { ArtifactStore } from "../artifact-stores/artifact-store.js";
 import type { BuildContext } from "../build-context/build-context.js";
 import type { ContainerRegistry } from "../container-registries/container-registry.js";
-import { BuildError, ConfigError } from "../errors.js";
+import { BuildError, ConfigError, errorMessage } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { StackComponent } from "../stack/stack-component.js";
 import { ImageReference } from "./image-reference.js";
@@ -112,7 +112,7 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof BuildError) throw error;
-      throw new BuildError(`Uploading the build context to ${uri} failed: ${messageOf(error)}`, { cause: error });
+      throw new BuildError(`Uploading the build context to ${uri} failed: ${errorMessage(error)}`, { cause: error });
     } finally {
       signal?.removeEventListener("abort", abort);
     }
@@ -163,8 +163,4 @@ function checkKeys(kind: string, entries: Readonly<Record<string, string>> | und
       );
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
