@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { collectPair } from "./key-value-pair.js";
+
+export function defineBuildCommand(program: Command): void {
+  program
+    .command("build")
+    .description(
+      "Build and push an image with the stack's image builder; prints the image reference with its digest. " +
+        "A build whose inputs match a recorded one, and whose image the registry still has, is reused.",
+    )
+    .argument("<dir>", "the build context: a directory with a Dockerfile")
+    .requiredOption("--image <name>", "the image to push, e.g. registry.example.com/team/app:1.0")
+    .option("--stack <name>", "the stack to build with (default: the active stack)")
+    .option("--build-arg <key=value>", "a build argument (repeatable)", collectPair)
+    .option("--label <key=value>", "an image label (repeatable)", collectPair)
+    .option("--target <stage>", "the Dockerfile stage to build")
+    .option("--dockerfile <path>", "the Dockerfile, relative to <dir> (default: Dockerfile)")
+    .option("--no-reuse", "build even when a recorded build matches")
+    .action(async (dir: string, options: BuildCommandOptions, command: Command) =>
+      (await import("../actions/build-action.js")).buildImage(command, dir, options),
+    );
+}
+
+export interface BuildCommandOptions {
+  image: string;
+  stack?: string;
+  buildArg?: Record<string, string>;
+  label?: Record<string, string>;
+  target?: string;
+  dockerfile?: string;
+  reuse: boolean;
+}
