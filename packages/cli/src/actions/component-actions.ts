@@ -2,7 +2,7 @@ import type { ComponentRecord } from "@flavorstack/client";
 import type { Command } from "commander";
 import { printFields, printJson, printLine, printTable } from "../output/print.js";
 import type { ComponentCommand } from "../program/component-commands.js";
-import { createSecondPassCommand } from "./flavor-command.js";
+import { createSecondPassCommand } from "./second-pass-command.js";
 import { addSchemaOptions, configFromOptions } from "./schema-options.js";
 import { withClient } from "./with-client.js";
 

@@ -16,7 +16,7 @@ export function defineComponentCommands(program: Command): void {
       .command("register")
       .usage("<name> --flavor <flavor> [config options]")
       .description(
-        `Register a ${noun}. Its config options come from the flavor's schema: add --flavor <flavor> --help to list them.`,
+        `Register a new ${noun}. Its config options come from the flavor's schema: add --flavor <flavor> --help to list them.`,
       )
       .option("--flavor <flavor>", `the flavor (\`flavorstack flavor list --type ${type}\`)`)
       .helpOption(false)

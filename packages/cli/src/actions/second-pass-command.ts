@@ -7,7 +7,9 @@ import { Command } from "commander";
  */
 export function createSecondPassCommand(first: Command, usage: string): Command {
   const second = new Command(first.name());
+  // The first command lets everything through unparsed: this one parses strictly and handles --help.
   second.copyInheritedSettings(first);
+  second.helpOption("-h, --help", "display help for command").allowExcessArguments(false);
   second.parent = first.parent;
   return second.description(first.description()).usage(usage);
 }
