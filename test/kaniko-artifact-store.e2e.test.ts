@@ -16,7 +16,7 @@ import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/tes
 import { KANIKO_NAMESPACE, simulatedKaniko } from "@flavorstack/testing/kaniko";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { type StoreBackend, storeBackends } from "./support/store-backends.js";
 
 const CONTEXT_DIR = "kaniko-build-contexts";

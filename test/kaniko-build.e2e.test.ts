@@ -16,7 +16,7 @@ import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/tes
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 

@@ -15,7 +15,7 @@ import {
 } from "@flavorstack/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 
