@@ -13,10 +13,10 @@ import {
 } from "@flavorstack/core";
 import { KanikoBuildError, type KanikoImageBuilder, type KanikoImageBuilderOptions } from "@flavorstack/kaniko";
 import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 

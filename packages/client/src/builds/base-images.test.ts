@@ -16,7 +16,8 @@ describe("baseImagesOf", () => {
   });
 
   it("substitutes ARGs declared before the first FROM; build args win over their defaults", () => {
-    const dockerfile = 'ARG BASE=busybox:1.36\nARG TAG="3.20"\nFROM $BASE\nFROM alpine:${TAG}\nFROM ${MISSING:-debian:12}\n';
+    const dockerfile =
+      'ARG BASE=busybox:1.36\nARG TAG="3.20"\nFROM $BASE\nFROM alpine:${TAG}\nFROM ${MISSING:-debian:12}\n';
     expect(baseImagesOf(dockerfile)).toEqual(["busybox:1.36", "alpine:3.20", "debian:12"]);
     expect(baseImagesOf(dockerfile, { BASE: "127.0.0.1:5000/base:v1" })).toEqual([
       "127.0.0.1:5000/base:v1",

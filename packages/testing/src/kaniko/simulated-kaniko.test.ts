@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Executor } from "../kubernetes/kubelet/executor.js";
 import type { KubernetesDouble } from "../kubernetes/start-kubernetes-double.js";
-import { contextArchive } from "../test-support/context-archive.js";
 import { manifestDigest, type RunningRegistry, startRegistry } from "../servers/docker-registry.js";
+import { contextArchive } from "../test-support/context-archive.js";
 import { buildPod, collector, kubeClients, stdinStream, waitForPhase } from "../test-support/kube-clients.js";
 import { isBuildahAvailable } from "./buildah-build.js";
 import { createSimulatedKaniko, simulatedKaniko } from "./simulated-kaniko.js";
