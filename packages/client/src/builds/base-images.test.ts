@@ -9,7 +9,7 @@ describe("baseImagesOf", () => {
       "RUN go build ./...",
       "FROM build AS test",
       "FROM scratch",
-      "from docker.io/library/alpine:3.20@sha256:" + "a".repeat(64) + " as final",
+      `from docker.io/library/alpine:3.20@sha256:${"a".repeat(64)} as final`,
       "FROM golang:1.23",
     ].join("\n");
     expect(baseImagesOf(dockerfile)).toEqual(["golang:1.23", `docker.io/library/alpine:3.20@sha256:${"a".repeat(64)}`]);
@@ -17,6 +17,7 @@ describe("baseImagesOf", () => {
 
   it("substitutes ARGs declared before the first FROM; build args win over their defaults", () => {
     const dockerfile =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile variables, not JavaScript's
       'ARG BASE=busybox:1.36\nARG TAG="3.20"\nFROM $BASE\nFROM alpine:${TAG}\nFROM ${MISSING:-debian:12}\n';
     expect(baseImagesOf(dockerfile)).toEqual(["busybox:1.36", "alpine:3.20", "debian:12"]);
     expect(baseImagesOf(dockerfile, { BASE: "127.0.0.1:5000/base:v1" })).toEqual([
@@ -27,6 +28,7 @@ describe("baseImagesOf", () => {
   });
 
   it("joins continued lines and leaves out references with unresolved variables", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile variables, not JavaScript's
     expect(baseImagesOf("FROM \\\n  busybox:1.36 \\\n  AS base\nFROM ${UNSET}\nARG LATE=x\nFROM $LATE\n")).toEqual([
       "busybox:1.36",
     ]);
