@@ -14,9 +14,9 @@ import type { ArtifactStore } from "@flavorstack/core/plugin";
 import { KanikoBuildError, type KanikoImageBuilder } from "@flavorstack/kaniko";
 import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE, simulatedKaniko } from "@flavorstack/testing/kaniko";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
 import { type StoreBackend, storeBackends } from "./support/store-backends.js";
 
 const CONTEXT_DIR = "kaniko-build-contexts";

@@ -13,10 +13,10 @@ import {
 } from "@flavorstack/core";
 import { KanikoBuildError, type KanikoImageBuilder, type KanikoImageBuilderOptions } from "@flavorstack/kaniko";
 import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 
@@ -77,6 +77,7 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
     const { cluster, builder } = await setup();
     const logs: string[] = [];
     const progress: number[] = [];
+    const phases = new Set<string | undefined>();
     const image = await builder.build(
       `${registry.hostPort}/flavorstack/kaniko-hello:v5`,
       new BuildContext({ root: helloDir, logger: silentLogger }),
@@ -84,11 +85,15 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
         buildArgs: { BASE_IMAGE: baseImage },
         labels: { "org.example.built-by": "flavorstack-kaniko-e2e" },
         onLog: (line) => logs.push(line),
-        onProgress: ({ bytes }) => progress.push(bytes),
+        onProgress: ({ phase, bytes }) => {
+          phases.add(phase);
+          progress.push(bytes);
+        },
       },
       containerRegistry,
     );
     await expectHelloPushed(image, "v5");
+    expect([...phases]).toEqual(["stream"]);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toBeGreaterThan(0);
     expect(logs.join("\n")).toMatch(/Extracted build context/);

@@ -11,9 +11,9 @@ import {
 import { KanikoBuildError } from "@flavorstack/kaniko";
 import type { ExecutorContext, KubernetesDouble } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE, simulatedKaniko } from "@flavorstack/testing/kaniko";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
 
 const AWS_SECRET = "wJalrXUtnFEMI-secret-that-must-not-leak";
 const DOCKER_CONFIG = JSON.stringify({ auths: { "registry.example": { auth: "dXNlcjpub3QtbG9nZ2Vk" } } });

@@ -13,9 +13,9 @@ import {
   type Stack,
   silentLogger,
 } from "@flavorstack/core";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./support/registry.js";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 

@@ -1,6 +1,6 @@
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUSYBOX_REPOSITORY, pushBusyboxBase } from "./busybox-base.js";
-import { manifestDigest, type RunningRegistry, startRegistry } from "./registry.js";
 
 describe("test support: real registry + busybox base", () => {
   let registry: RunningRegistry;

@@ -30,6 +30,8 @@ export interface StoreBackend {
   stop(): Promise<void>;
   /** A store on `<bucket>/<prefix>` reached through the proxy. */
   store(prefix: string): Promise<ArtifactStore>;
+  /** The flavor and raw config of that store, for registering it elsewhere (e.g. in a client's store). */
+  storeConfig(prefix: string): { flavor: string; config: Record<string, unknown> };
   /** A store on `<bucket>/<prefix>` whose uploads the server refuses, and what its error must say. */
   failingStore(prefix: string): Promise<ArtifactStore>;
   failingStoreMessage: RegExp;
@@ -81,8 +83,14 @@ function s3Backend(): StoreBackend {
       await backend.proxy?.close();
       await server?.stop();
     },
-    store: (prefix) => s3Store(prefix, server.secretAccessKey),
-    failingStore: (prefix) => s3Store(prefix, "wrong-secret-that-must-not-leak"),
+    store: (prefix) =>
+      S3ArtifactStoreFlavor.createComponent({ name: "s3-store", config: s3Config(prefix, server.secretAccessKey) }),
+    storeConfig: (prefix) => ({ flavor: "s3", config: s3Config(prefix, server.secretAccessKey) }),
+    failingStore: (prefix) =>
+      S3ArtifactStoreFlavor.createComponent({
+        name: "s3-store",
+        config: s3Config(prefix, "wrong-secret-that-must-not-leak"),
+      }),
     async listObjects(prefix) {
       const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
       const client = await s3Client();
@@ -113,17 +121,14 @@ function s3Backend(): StoreBackend {
     });
   }
 
-  function s3Store(prefix: string, secret: string): Promise<ArtifactStore> {
-    return S3ArtifactStoreFlavor.createComponent({
-      name: "s3-store",
-      config: {
-        path: `s3://${BUCKET}/${prefix}`,
-        key: server.accessKeyId,
-        secret,
-        clientKwargs: { endpointUrl: backend.proxy.endpoint, regionName: server.region },
-        forcePathStyle: true,
-      },
-    });
+  function s3Config(prefix: string, secret: string): Record<string, unknown> {
+    return {
+      path: `s3://${BUCKET}/${prefix}`,
+      key: server.accessKeyId,
+      secret,
+      clientKwargs: { endpointUrl: backend.proxy.endpoint, regionName: server.region },
+      forcePathStyle: true,
+    };
   }
   return backend;
 }
@@ -151,8 +156,14 @@ function gcsBackend(): StoreBackend {
       await backend.proxy?.close();
       await emulator?.stop();
     },
-    store: (prefix) => gcsStore(`gs://${BUCKET}/${prefix}`),
-    failingStore: (prefix) => gcsStore(`gs://no-such-bucket-${process.pid}/${prefix}`),
+    store: (prefix) =>
+      GcsArtifactStoreFlavor.createComponent({ name: "gcs-store", config: gcsConfig(`gs://${BUCKET}/${prefix}`) }),
+    storeConfig: (prefix) => ({ flavor: "gcp", config: gcsConfig(`gs://${BUCKET}/${prefix}`) }),
+    failingStore: (prefix) =>
+      GcsArtifactStoreFlavor.createComponent({
+        name: "gcs-store",
+        config: gcsConfig(`gs://no-such-bucket-${process.pid}/${prefix}`),
+      }),
     async listObjects(prefix) {
       const { Storage } = await import("@google-cloud/storage");
       const storage = new Storage({ apiEndpoint: emulator.endpoint, projectId: emulator.projectId });
@@ -172,11 +183,8 @@ function gcsBackend(): StoreBackend {
     },
   };
 
-  function gcsStore(path: string): Promise<ArtifactStore> {
-    return GcsArtifactStoreFlavor.createComponent({
-      name: "gcs-store",
-      config: { path, apiEndpoint: backend.proxy.endpoint, projectId: emulator.projectId },
-    });
+  function gcsConfig(path: string): Record<string, unknown> {
+    return { path, apiEndpoint: backend.proxy.endpoint, projectId: emulator.projectId };
   }
   return backend;
 }

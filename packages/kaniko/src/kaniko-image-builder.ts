@@ -148,7 +148,11 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       );
     }
     try {
-      const uploaded = await this.uploadBuildContext(buildContext, KANIKO_CONTEXT_DIR, store, { logger, signal });
+      const uploaded = await this.uploadBuildContext(buildContext, KANIKO_CONTEXT_DIR, store, {
+        logger,
+        signal,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
       return { argument: uploaded.uri, environment: store.containerEnvironment() };
     } catch (error) {
       if (signal.aborted) throw error;

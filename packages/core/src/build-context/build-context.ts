@@ -33,6 +33,8 @@ export interface ArchiveOptions {
   gzip?: boolean;
   /** gzip level 0–9; default {@link DEFAULT_COMPRESSION_LEVEL}. */
   level?: number;
+  /** Called with the bytes written to the sink so far, after each write. */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface ArchiveResult {
@@ -101,6 +103,7 @@ export class BuildContext {
       return await writeContextArchive(this.#source, sink, {
         gzip: options.gzip ?? true,
         level: options.level ?? DEFAULT_COMPRESSION_LEVEL,
+        onProgress: options.onProgress,
       });
     } catch (error) {
       if (!sink.destroyed) sink.destroy(error instanceof Error ? error : new Error(String(error)));

@@ -32,9 +32,9 @@ export async function listContextFiles(source: ContextSource): Promise<string[]>
 export async function writeContextArchive(
   source: ContextSource,
   sink: Writable,
-  options: { gzip: boolean; level: number },
+  options: { gzip: boolean; level: number; onProgress?: ((bytes: number) => void) | undefined },
 ): Promise<{ bytes: number; sha256: string }> {
-  const output = new SinkOutput(sink);
+  const output = new SinkOutput(sink, options.onProgress);
   const prepared = await prepareContext(source.root, source.dockerignoreFile);
   const encoder: TarEncoder = options.gzip ? new ParallelGzip(output, { level: options.level }) : new PlainTar(output);
   await packContext(

@@ -33,9 +33,11 @@ export class SinkOutput implements GzipOutput {
 
   readonly #sink: Writable;
   readonly #releasesChunks: boolean;
+  readonly #onProgress: ((bytes: number) => void) | undefined;
 
-  constructor(sink: Writable) {
+  constructor(sink: Writable, onProgress?: (bytes: number) => void) {
     this.#sink = sink;
+    this.#onProgress = onProgress;
     this.#releasesChunks = releasesChunks(sink);
     if (sink.errored) this.#fail(sink.errored);
     else if (sink.destroyed) this.#fail(closedEarly());
@@ -62,6 +64,11 @@ export class SinkOutput implements GzipOutput {
           })
         : this.#sink.write(chunk);
     if (!written) this.#needDrain = true;
+    try {
+      this.#onProgress?.(this.bytes);
+    } catch {
+      // a throwing progress callback must not break the archive
+    }
   }
 
   whenUnblocked(): Promise<void> {

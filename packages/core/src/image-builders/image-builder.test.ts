@@ -8,7 +8,7 @@ import { LocalArtifactStoreFlavor } from "../artifact-stores/local/local-artifac
 import { BuildContext } from "../build-context/build-context.js";
 import type { ContainerRegistry } from "../container-registries/container-registry.js";
 import { ConfigError } from "../errors.js";
-import { type BuildOptions, ImageBuilder } from "./image-builder.js";
+import { type BuildOptions, type BuildProgress, ImageBuilder } from "./image-builder.js";
 import type { ImageReference } from "./image-reference.js";
 
 /** A builder whose build only runs the base class's checks. */
@@ -53,8 +53,14 @@ describe("ImageBuilder.uploadBuildContext", () => {
     });
     const context = new BuildContext({ root });
 
-    const first = await builder.uploadBuildContext(context, "kaniko-build-contexts", store);
+    const progress: BuildProgress[] = [];
+    const first = await builder.uploadBuildContext(context, "kaniko-build-contexts", store, {
+      onProgress: (update) => progress.push(update),
+    });
     expect(first.uploaded).toBe(true);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every(({ phase }) => phase === "upload")).toBe(true);
+    expect(progress.at(-1)?.bytes).toBe(first.bytes);
     expect(first.bytes).toBe((await stat(first.uri)).size);
     expect(first.sha256).toBe(await context.checksum());
     expect(first.uri).toBe(path.join(store.path, "kaniko-build-contexts", `${first.sha256}.tar.gz`));

@@ -13,7 +13,12 @@ declare module "../stack/stack-component.js" {
 }
 
 export interface BuildProgress {
-  /** Bytes of the build context sent so far. */
+  /**
+   * What the bytes count: `archive` (the context archived for a local engine), `upload` (to the artifact
+   * store), `stream` (to a remote builder, e.g. a pod's stdin). Absent from builders that predate it.
+   */
+  phase?: "archive" | "upload" | "stream";
+  /** Bytes of the build context written in this phase so far. */
   bytes: number;
 }
 
@@ -52,6 +57,8 @@ export interface UploadBuildContextOptions {
   logger?: Logger;
   /** Aborting destroys the upload: the store keeps nothing of it, and the call rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** `{ phase: "upload", bytes }` as the archive is written to the store. */
+  onProgress?: (progress: BuildProgress) => void;
 }
 
 /** Builds images from a build context and pushes them to the stack's container registry. */
@@ -86,7 +93,7 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
     artifactStore: ArtifactStore,
     options: UploadBuildContextOptions = {},
   ): Promise<UploadedBuildContext> {
-    const { logger, signal } = options;
+    const { logger, signal, onProgress } = options;
     signal?.throwIfAborted();
     const digest = await buildContext.digest();
     const { sha256 } = digest;
@@ -101,7 +108,10 @@ export abstract class ImageBuilder<TConfig = unknown> extends StackComponent<TCo
     const abort = () => sink.destroy(signal?.reason);
     signal?.addEventListener("abort", abort, { once: true });
     try {
-      const written = await buildContext.writeArchive(sink, { gzip: true });
+      const written = await buildContext.writeArchive(sink, {
+        gzip: true,
+        ...(onProgress ? { onProgress: (bytes: number) => onProgress({ phase: "upload", bytes }) } : {}),
+      });
       if (!digest.unchanged()) {
         await artifactStore.remove(uri);
         throw new BuildError(

@@ -202,7 +202,7 @@ export async function streamContextOverAttach(options: StreamContextOptions): Pr
       }
       sent += chunk.length;
       try {
-        options.onProgress?.({ bytes: sent });
+        options.onProgress?.({ phase: "stream", bytes: sent });
       } catch {
         // a throwing progress callback must not break the build (as with onLog)
       }

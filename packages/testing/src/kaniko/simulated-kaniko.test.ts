@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Executor } from "../kubernetes/kubelet/executor.js";
 import type { KubernetesDouble } from "../kubernetes/start-kubernetes-double.js";
+import { manifestDigest, type RunningRegistry, startRegistry } from "../servers/docker-registry.js";
 import { contextArchive } from "../test-support/context-archive.js";
-import { type DockerRegistry, manifestDigest, startDockerRegistry } from "../test-support/docker-registry.js";
 import { buildPod, collector, kubeClients, stdinStream, waitForPhase } from "../test-support/kube-clients.js";
 import { isBuildahAvailable } from "./buildah-build.js";
 import { createSimulatedKaniko, simulatedKaniko } from "./simulated-kaniko.js";
@@ -11,10 +11,10 @@ import { KANIKO_NAMESPACE, startKanikoDouble } from "./start-kaniko-double.js";
 const NAMESPACE = KANIKO_NAMESPACE;
 
 describe("simulatedKaniko end to end (client-node → double → real registry)", () => {
-  let registry: DockerRegistry;
+  let registry: RunningRegistry;
   let archive: Buffer;
   beforeAll(async () => {
-    registry = await startDockerRegistry();
+    registry = await startRegistry();
     archive = await contextArchive({
       Dockerfile: "FROM scratch\nCOPY hello.txt /hello.txt\n",
       "hello.txt": "hello from flavorstack\n",
@@ -28,7 +28,7 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
     const cluster: KubernetesDouble = await startKanikoDouble(executor ? { executor } : {});
     try {
       const { core, attach } = kubeClients(cluster);
-      const destination = `${registry.host}/flavorstack/${name}:${tag}`;
+      const destination = `${registry.hostPort}/flavorstack/${name}:${tag}`;
       await core.createNamespacedPod({
         namespace: NAMESPACE,
         body: buildPod(name, {
@@ -67,11 +67,11 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
       expect(pod.status?.phase).toBe("Succeeded");
       const message = terminated?.message ?? "";
       const pattern = new RegExp(
-        `^${registry.host.replace(/\./g, "\\.")}/flavorstack/${name}@(sha256:[0-9a-f]{64})\\n$`,
+        `^${registry.hostPort.replace(/\./g, "\\.")}/flavorstack/${name}@(sha256:[0-9a-f]{64})\\n$`,
       );
       expect(message).toMatch(pattern);
       const digest = pattern.exec(message)?.[1];
-      expect(await manifestDigest(registry.host, `flavorstack/${name}`, "v1")).toBe(digest);
+      expect(await manifestDigest(registry.hostPort, `flavorstack/${name}`, "v1")).toBe(digest);
       expect(log).toContain("--cache=true");
     },
     120_000,

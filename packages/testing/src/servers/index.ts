@@ -1,3 +1,4 @@
+export { manifestDigest, type RunningRegistry, startRegistry } from "./docker-registry.js";
 export { type GcsEmulator, type GcsEmulatorOptions, type GcsPendingUpload, startGcsEmulator } from "./gcs-emulator.js";
 export {
   type RecordedRequest,

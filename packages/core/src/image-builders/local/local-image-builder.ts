@@ -31,7 +31,13 @@ export class LocalImageBuilder extends ImageBuilder<LocalImageBuilderConfig> {
     const push = containerRegistry !== undefined;
     const { digest } = await buildWithEngine({
       engine,
-      contextArchive: (sink) => buildContext.writeArchive(sink, { gzip: true }),
+      contextArchive: (sink) =>
+        buildContext.writeArchive(sink, {
+          gzip: true,
+          ...(options.onProgress
+            ? { onProgress: (bytes: number) => options.onProgress?.({ phase: "archive", bytes }) }
+            : {}),
+        }),
       tag: image.toString(),
       ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
       ...(options.labels ? { labels: options.labels } : {}),

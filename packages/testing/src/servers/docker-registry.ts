@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "./free-port.js";
 
 /** A real `distribution` registry (Debian's `docker-registry`) on 127.0.0.1, plain HTTP. */
 export interface RunningRegistry {
@@ -29,7 +29,7 @@ const START_TIMEOUT_MS = 15_000;
 /**
  * Starts `docker-registry serve` on a free 127.0.0.1 port with a temporary
  * storage directory (deletes enabled) and waits until `/v2/` answers.
- * Install it with `bash test/infra/setup.sh`.
+ * Install it with `apt-get install docker-registry` (the repository's `bash test/infra/setup.sh` does).
  */
 export async function startRegistry(): Promise<RunningRegistry> {
   let lastError: unknown;
@@ -128,19 +128,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await gone;
   clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

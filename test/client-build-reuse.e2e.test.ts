@@ -1,0 +1,300 @@
+// Build reuse through @flavorstack/client: the second build of an unchanged context returns the first build's image
+// without building. With the local builder (buildah) and with kaniko on the Kubernetes double (no pod, no upload).
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@flavorstack/client";
+import { silentLogger } from "@flavorstack/core";
+import type { KubernetesDouble } from "@flavorstack/testing";
+import { KANIKO_NAMESPACE, startKanikoDouble } from "@flavorstack/testing/kaniko";
+import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { pushBusyboxBase } from "./support/busybox-base.js";
+import { storeBackends } from "./support/store-backends.js";
+
+const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
+
+let registry: RunningRegistry;
+let baseImage: string;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  cleanups.push(() => registry.stop());
+  baseImage = await pushBusyboxBase(registry.hostPort);
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A copy of examples/hello to change files in. */
+async function helloCopy(): Promise<string> {
+  const dir = path.join(await scratchDir("flavorstack-reuse-context-"), "hello");
+  await cp(helloDir, dir, { recursive: true });
+  return dir;
+}
+
+async function deleteManifest(repository: string, digest: string): Promise<void> {
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, { method: "DELETE" });
+  expect(response.status).toBe(202);
+}
+
+describe("build reuse with the local builder (buildah)", () => {
+  let client: Client;
+  let contextDir: string;
+
+  beforeAll(async () => {
+    const home = await scratchDir("flavorstack-reuse-home-");
+    contextDir = await helloCopy();
+    client = await Client.open({ cwd: home, env: { FLAVORSTACK_HOME: home }, logger: silentLogger });
+    cleanups.push(() => client.close());
+    await client.registerComponent({
+      type: "container_registry",
+      flavor: "default",
+      name: "registry",
+      config: { uri: registry.hostPort },
+    });
+    await client.registerComponent({
+      type: "image_builder",
+      flavor: "local",
+      name: "buildah",
+      config: { engine: "buildah" },
+    });
+    await client.registerStack({
+      name: "local",
+      components: { artifact_store: "default", container_registry: "registry", image_builder: "buildah" },
+    });
+  });
+
+  const build = (options: { reuse?: boolean; labels?: Record<string, string> } = {}) =>
+    client.build({
+      contextDir,
+      image: "flavorstack/hello:reuse",
+      stack: "local",
+      buildArgs: { BASE_IMAGE: baseImage },
+      ...options,
+    });
+
+  it("builds once, then reuses the image while the registry has it; --no-reuse and any change build again", async () => {
+    const first = await build();
+    expect(first.reused).toBe(false);
+    expect(first.image).toMatch(new RegExp(`^${registry.hostPort}/flavorstack/hello:reuse@sha256:[0-9a-f]{64}$`));
+    const digest = first.image.split("@")[1];
+    expect(await manifestDigest(registry.hostPort, "flavorstack/hello", "reuse")).toBe(digest);
+
+    const logs: string[] = [];
+    const second = await client.build({
+      contextDir,
+      image: "flavorstack/hello:reuse",
+      stack: "local",
+      buildArgs: { BASE_IMAGE: baseImage },
+      onLog: (line) => logs.push(line),
+      logger: { ...silentLogger, info: (message: string) => logs.push(message) },
+    });
+    expect(second).toEqual({ ...first, reused: true });
+    expect(logs.join("\n")).toMatch(/^Reusing build /m);
+    expect(logs.join("\n")).not.toMatch(/STEP|COPY/);
+
+    expect((await build({ reuse: false })).reused).toBe(false);
+    expect((await build({ labels: { changed: "yes" } })).reused).toBe(false);
+    await writeFile(path.join(contextDir, "app", "hello.txt"), "hello again\n");
+    const changed = await build();
+    expect(changed.reused).toBe(false);
+    expect(changed.checksum).not.toBe(first.checksum);
+  });
+
+  it("builds again when the registry no longer has the recorded image", async () => {
+    const first = await build();
+    const reused = await build();
+    expect(reused.reused).toBe(true);
+    await deleteManifest("flavorstack/hello", first.image.split("@")[1] ?? "");
+    const rebuilt = await build();
+    expect(rebuilt.reused).toBe(false);
+    expect(await manifestDigest(registry.hostPort, "flavorstack/hello", "reuse")).toBe(rebuilt.image.split("@")[1]);
+  });
+
+  it("the base image's digest is part of the checksum: a new base builds again", async () => {
+    const first = await build();
+    expect((await build()).reused).toBe(true);
+    // Push the base again under the same tag with other content: its digest changes.
+    const otherBase = await helloCopy();
+    await writeFile(path.join(otherBase, "Dockerfile"), `FROM ${baseImage}\nRUN echo other > /other.txt\n`);
+    const rebasedClient = await client.build({
+      contextDir: otherBase,
+      image: "flavorstack/busybox:latest",
+      stack: "local",
+    });
+    expect(rebasedClient.reused).toBe(false);
+    const after = await build();
+    expect(after.reused).toBe(false);
+    expect(after.checksum).not.toBe(first.checksum);
+  });
+});
+
+describe("build reuse with kaniko on the Kubernetes double", () => {
+  let cluster: KubernetesDouble;
+  let client: Client;
+  let contextDir: string;
+  let kubeconfig: string;
+  let previousKubeconfig: string | undefined;
+
+  beforeEach(async () => {
+    previousKubeconfig = process.env.KUBECONFIG;
+  });
+  afterEach(() => {
+    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = previousKubeconfig;
+  });
+
+  beforeAll(async () => {
+    const home = await scratchDir("flavorstack-reuse-kaniko-");
+    contextDir = await helloCopy();
+    cluster = await startKanikoDouble({});
+    cleanups.push(() => cluster.stop());
+    kubeconfig = path.join(home, "kubeconfig");
+    await writeFile(kubeconfig, cluster.kubeconfig);
+    client = await Client.open({
+      cwd: home,
+      env: { FLAVORSTACK_HOME: home, KUBECONFIG: kubeconfig },
+      logger: silentLogger,
+    });
+    cleanups.push(() => client.close());
+    await client.registerComponent({
+      type: "container_registry",
+      flavor: "default",
+      name: "registry",
+      config: { uri: registry.hostPort },
+    });
+    await client.registerComponent({
+      type: "image_builder",
+      flavor: "kaniko",
+      name: "kaniko",
+      config: { kubernetesContext: cluster.contextName },
+    });
+    await client.registerStack({
+      name: "cluster",
+      components: { artifact_store: "default", container_registry: "registry", image_builder: "kaniko" },
+    });
+  });
+
+  /** Pods the double scheduled so far: each leaves a Scheduled event behind, also after it is deleted. */
+  const podsStarted = () =>
+    new Set(
+      cluster
+        .events()
+        .filter((event) => event.reason === "Scheduled")
+        .map((event) => event.involvedObject.name),
+    ).size;
+
+  it("the second build of an unchanged context creates no pod and streams nothing", async () => {
+    process.env.KUBECONFIG = kubeconfig;
+    const sent: number[] = [];
+    const build = () =>
+      client.build({
+        contextDir,
+        image: "flavorstack/hello:kaniko-reuse",
+        stack: "cluster",
+        buildArgs: { BASE_IMAGE: baseImage },
+        onProgress: ({ bytes }) => sent.push(bytes),
+      });
+    const first = await build();
+    expect(first.reused).toBe(false);
+    expect(sent.at(-1)).toBeGreaterThan(0);
+    expect(podsStarted()).toBe(1);
+
+    sent.length = 0;
+    const second = await build();
+    expect(second).toEqual({ ...first, reused: true });
+    expect(sent).toEqual([]);
+    expect(podsStarted()).toBe(1);
+    expect(cluster.pods()).toEqual([]);
+  });
+});
+
+for (const backend of storeBackends()) {
+  describe(`build reuse with kaniko reading its context from ${backend.name}`, {
+    skip: backend.unavailable !== undefined,
+    meta: { skipReason: backend.unavailable },
+  }, () => {
+    let cluster: KubernetesDouble;
+    let client: Client;
+    let contextDir: string;
+    let kubeconfig: string;
+    let previousKubeconfig: string | undefined;
+
+    beforeAll(async () => {
+      await backend.start();
+      cleanups.push(() => backend.stop());
+      const home = await scratchDir("flavorstack-reuse-store-");
+      contextDir = await helloCopy();
+      cluster = await startKanikoDouble({});
+      cleanups.push(() => cluster.stop());
+      kubeconfig = path.join(home, "kubeconfig");
+      await writeFile(kubeconfig, cluster.kubeconfig);
+      const credentials = Object.keys(backend.podCredentials).length > 0;
+      if (credentials) cluster.createSecret(KANIKO_NAMESPACE, "store-credentials", backend.podCredentials);
+      client = await Client.open({ cwd: home, env: { FLAVORSTACK_HOME: home }, logger: silentLogger });
+      cleanups.push(() => client.close());
+      const { flavor, config } = backend.storeConfig(`reuse-${process.pid}`);
+      await client.registerComponent({ type: "artifact_store", flavor, name: "bucket", config });
+      await client.registerComponent({
+        type: "container_registry",
+        flavor: "default",
+        name: "registry",
+        config: { uri: registry.hostPort },
+      });
+      await client.registerComponent({
+        type: "image_builder",
+        flavor: "kaniko",
+        name: "kaniko",
+        config: {
+          kubernetesContext: cluster.contextName,
+          storeContextInArtifactStore: true,
+          ...(credentials ? { envFrom: [{ secretRef: { name: "store-credentials" } }] } : {}),
+        },
+      });
+      await client.registerStack({
+        name: "cloud",
+        components: { artifact_store: "bucket", container_registry: "registry", image_builder: "kaniko" },
+      });
+      previousKubeconfig = process.env.KUBECONFIG;
+      process.env.KUBECONFIG = kubeconfig;
+    });
+
+    afterAll(() => {
+      if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = previousKubeconfig;
+    });
+
+    it("uploads the context once; the reused build uploads no byte and starts no pod", async () => {
+      const build = () =>
+        client.build({
+          contextDir,
+          image: "flavorstack/hello:store-reuse",
+          stack: "cloud",
+          buildArgs: { BASE_IMAGE: baseImage },
+        });
+      backend.proxy.reset();
+      const first = await build();
+      expect(first.reused).toBe(false);
+      expect(backend.proxy.uploadedBytes).toBeGreaterThan(0);
+      const scheduled = cluster.events().filter((event) => event.reason === "Scheduled").length;
+      expect(scheduled).toBe(1);
+
+      backend.proxy.reset();
+      const second = await build();
+      expect(second).toEqual({ ...first, reused: true });
+      expect(backend.proxy.uploadedBytes).toBe(0);
+      expect(cluster.events().filter((event) => event.reason === "Scheduled").length).toBe(scheduled);
+      expect(cluster.pods()).toEqual([]);
+    });
+  });
+}
