@@ -50,7 +50,17 @@ async function fillStore(store: string, dir: string): Promise<void> {
     for (let i = 0; i < count; i++) await cli(command, "register", `${command}-${i}`, ...configs[command](i));
   }
   for (let i = 0; i < STACKS; i++) {
-    await cli("stack", "register", `stack-${i}`, "-a", `artifact-store-${i}`, "-c", `container-registry-${i}`, "-i", `image-builder-${i}`);
+    await cli(
+      "stack",
+      "register",
+      `stack-${i}`,
+      "-a",
+      `artifact-store-${i}`,
+      "-c",
+      `container-registry-${i}`,
+      "-i",
+      `image-builder-${i}`,
+    );
   }
 }
 
@@ -58,7 +68,8 @@ async function measure(contenders: Contender[], cwd: string, runs: number): Prom
   const samples = new Map(contenders.map((c) => [c.id, [] as { wallMs: number; rssKiB: number }[]]));
   for (const contender of contenders) await timed(process.execPath, contender.args, cwd); // warm the compile cache
   for (let i = 0; i < runs; i++) {
-    for (const contender of contenders) samples.get(contender.id)?.push(await timed(process.execPath, contender.args, cwd));
+    for (const contender of contenders)
+      samples.get(contender.id)?.push(await timed(process.execPath, contender.args, cwd));
   }
   return contenders.map(({ id, target }) => {
     const list = samples.get(id) ?? [];
@@ -115,7 +126,9 @@ async function main(): Promise<void> {
       { id: "flavorstack flavor list (loads core + integrations)", args: cli("flavor", "list") },
     ];
     const [load1] = (await import("node:os")).loadavg();
-    console.log(`${process.execPath} (${process.version}), ${runs} runs each, medians; load average ${load1?.toFixed(2)}:`);
+    console.log(
+      `${process.execPath} (${process.version}), ${runs} runs each, medians; load average ${load1?.toFixed(2)}:`,
+    );
     printTable(await measure(contenders, dir, runs));
     console.log(`load average after: ${(await import("node:os")).loadavg()[0]?.toFixed(2)}`);
   } finally {

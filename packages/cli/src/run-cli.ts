@@ -29,7 +29,8 @@ async function reportError(error: unknown): Promise<number> {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`error: ${message}\n`);
   if (debug) process.stderr.write(`${describeStack(error)}\n`);
-  else if (!(await import("@flavorstack/core/errors")).FlavorstackError.isInstance(error)) process.stderr.write("(set FLAVORSTACK_DEBUG=1 for the stack trace)\n");
+  else if (!(await import("@flavorstack/core/errors")).FlavorstackError.isInstance(error))
+    process.stderr.write("(set FLAVORSTACK_DEBUG=1 for the stack trace)\n");
   // A command may have chosen its exit code already (an interrupted build: 130).
   return typeof process.exitCode === "number" && process.exitCode !== EXIT_OK ? process.exitCode : EXIT_FAILURE;
 }

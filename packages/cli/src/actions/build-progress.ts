@@ -1,68 +1,54 @@
-import type { Logger } from "@flavorstack/core";
+import type { BuildProgress, Logger } from "@flavorstack/core";
 import { formatBytes } from "../output/format-bytes.js";
 import { createLineLogger } from "../output/stderr-logger.js";
 
-/** What a build reports: bytes of its current phase (`archive`, `upload`, `stream`, …), and a total when known. */
-export interface BuildProgressEvent {
-  bytes: number;
-  phase?: string;
-  total?: number;
-}
-
-export interface BuildProgress {
-  onProgress: (event: BuildProgressEvent) => void;
+export interface BuildProgressDisplay {
+  onProgress: (progress: BuildProgress) => void;
   onLog: (line: string) => void;
   logger: Logger;
   /** Ends the display; safe to call twice. */
   stop: () => void;
 }
 
-/** The phase of a progress event that names none: bytes of the build context sent. */
+/** The phase of progress from a builder that names none: bytes of the build context sent. */
 const DEFAULT_PHASE = "context";
+/** The executor's log, counted in lines. */
 const LOG_PHASE = "log";
 /** Plain output prints a phase's byte count at most this often. */
 const PLAIN_INTERVAL_MS = 2000;
 
-/** On a TTY, one cli-progress bar per phase, log lines above them; otherwise plain lines. Both on `stream`. */
-export async function createBuildProgress(stream: NodeJS.WriteStream): Promise<BuildProgress> {
+/**
+ * On a TTY, one cli-progress line per phase of the build (archive, upload, stream, executor log) with
+ * the log's lines printed above them; otherwise plain lines. Both on `stream` (stderr).
+ */
+export async function createBuildProgress(stream: NodeJS.WriteStream): Promise<BuildProgressDisplay> {
   return stream.isTTY ? createBarProgress(stream) : createPlainProgress(stream);
 }
 
-async function createBarProgress(stream: NodeJS.WriteStream): Promise<BuildProgress> {
+async function createBarProgress(stream: NodeJS.WriteStream): Promise<BuildProgressDisplay> {
   const { MultiBar } = await import("cli-progress");
   const bars = new MultiBar({
     stream,
     hideCursor: true,
     clearOnComplete: false,
-    autopadding: true,
-    barsize: 30,
-    format: (options, params, payload: { phase: string; amount: string; known: boolean }) => {
-      const size = options.barsize ?? 30;
-      const filled = Math.round(params.progress * size);
-      const bar = payload.known ? ` [${"=".repeat(filled)}${" ".repeat(size - filled)}]` : "";
-      return `${payload.phase.padEnd(8)}${bar} ${payload.amount}`;
-    },
+    format: (_options, _params, payload: { phase: string; amount: string }) =>
+      `${payload.phase.padEnd(8)} ${payload.amount}`,
   });
-  const phases = new Map<string, ReturnType<InstanceType<typeof MultiBar>["create"]>>();
-  let logLines = 0;
-  const update = (phase: string, value: number, total: number | undefined, amount: string) => {
-    let bar = phases.get(phase);
-    if (!bar) {
-      bar = bars.create(total ?? 0, 0, { phase, amount, known: total !== undefined });
-      phases.set(phase, bar);
-    }
-    if (total !== undefined) bar.setTotal(total);
-    bar.update(value, { phase, amount, known: total !== undefined });
+  const lines = new Map<string, ReturnType<InstanceType<typeof MultiBar>["create"]>>();
+  const show = (phase: string, value: number, amount: string) => {
+    const line = lines.get(phase) ?? bars.create(0, 0, { phase, amount });
+    lines.set(phase, line);
+    line.update(value, { phase, amount });
   };
-  const print = (line: string) => bars.log(`${line}\n`);
+  const print = (text: string) => bars.log(`${text}\n`);
+  let logLines = 0;
   let stopped = false;
   return {
-    onProgress: ({ bytes, phase = DEFAULT_PHASE, total }) =>
-      update(phase, bytes, total, total === undefined ? formatBytes(bytes) : `${formatBytes(bytes)} / ${formatBytes(total)}`),
+    onProgress: ({ bytes, phase = DEFAULT_PHASE }) => show(phase, bytes, formatBytes(bytes)),
     onLog: (line) => {
       logLines++;
       print(line);
-      update(LOG_PHASE, logLines, undefined, `${logLines} executor log line${logLines === 1 ? "" : "s"}`);
+      show(LOG_PHASE, logLines, `${logLines} executor log line${logLines === 1 ? "" : "s"}`);
     },
     logger: createLineLogger(print),
     stop: () => {
@@ -73,26 +59,26 @@ async function createBarProgress(stream: NodeJS.WriteStream): Promise<BuildProgr
   };
 }
 
-function createPlainProgress(stream: NodeJS.WriteStream): BuildProgress {
+function createPlainProgress(stream: NodeJS.WriteStream): BuildProgressDisplay {
   const print = (line: string) => stream.write(`${line}\n`);
   let current: { phase: string; bytes: number; printedAt: number } | undefined;
   const finishPhase = () => {
-    if (current) print(`${current.phase}: done, ${formatBytes(current.bytes)}`);
+    if (current) print(`${current.phase}: ${formatBytes(current.bytes)}, done`);
     current = undefined;
   };
   return {
-    onProgress: ({ bytes, phase = DEFAULT_PHASE, total }) => {
+    onProgress: ({ bytes, phase = DEFAULT_PHASE }) => {
       const now = Date.now();
       if (current?.phase !== phase) {
         finishPhase();
-        print(`${phase}: started${total === undefined ? "" : ` (${formatBytes(total)})`}`);
+        print(`${phase}: started`);
         current = { phase, bytes, printedAt: now };
         return;
       }
       current.bytes = bytes;
       if (now - current.printedAt >= PLAIN_INTERVAL_MS) {
         current.printedAt = now;
-        print(`${phase}: ${formatBytes(bytes)}${total === undefined ? "" : ` / ${formatBytes(total)}`}`);
+        print(`${phase}: ${formatBytes(bytes)}`);
       }
     },
     onLog: print,

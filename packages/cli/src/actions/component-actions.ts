@@ -2,12 +2,16 @@ import type { ComponentRecord } from "@flavorstack/client";
 import type { Command } from "commander";
 import { printFields, printJson, printLine, printTable } from "../output/print.js";
 import type { ComponentCommand } from "../program/component-commands.js";
-import { createSecondPassCommand } from "./second-pass-command.js";
 import { addSchemaOptions, configFromOptions } from "./schema-options.js";
+import { createSecondPassCommand } from "./second-pass-command.js";
 import { withClient } from "./with-client.js";
 
 /** `<type> register <name> --flavor F [config options]`: the flavor's options are added once it is known. */
-export async function registerComponent(first: Command, component: ComponentCommand, flavorName?: string): Promise<void> {
+export async function registerComponent(
+  first: Command,
+  component: ComponentCommand,
+  flavorName?: string,
+): Promise<void> {
   const second = createSecondPassCommand(first, "<name> --flavor <flavor> [config options]")
     .argument("<name>", `the ${component.noun}'s name`)
     .requiredOption("--flavor <flavor>", `the flavor (\`flavorstack flavor list --type ${component.type}\`)`);

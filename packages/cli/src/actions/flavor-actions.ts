@@ -76,8 +76,7 @@ async function componentType(command: Command, text: string): Promise<StackCompo
   const { STACK_COMPONENT_TYPES, isStackComponentType } = await import("@flavorstack/core");
   const type = text.replaceAll("-", "_");
   if (isStackComponentType(type)) return type;
-  return command.error(
-    `error: '${text}' is not a component type. Types: ${STACK_COMPONENT_TYPES.join(", ")}.`,
-    { exitCode: 2 },
-  );
+  return command.error(`error: '${text}' is not a component type. Types: ${STACK_COMPONENT_TYPES.join(", ")}.`, {
+    exitCode: 2,
+  });
 }

@@ -25,7 +25,11 @@ export interface SchemaOptionsSettings {
  * arrays and objects as JSON. Secret fields (`writeOnly`) are parsed after commander, so that a
  * malformed value is never echoed in its message.
  */
-export function addSchemaOptions(command: Command, schema: JsonSchema, settings: SchemaOptionsSettings): SchemaOption[] {
+export function addSchemaOptions(
+  command: Command,
+  schema: JsonSchema,
+  settings: SchemaOptionsSettings,
+): SchemaOption[] {
   const properties = isObject(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const added: SchemaOption[] = [];
@@ -40,7 +44,8 @@ export function addSchemaOptions(command: Command, schema: JsonSchema, settings:
     if (mandatory) option.makeOptionMandatory();
     const choices = enumChoices(field);
     if (choices) option.choices(choices);
-    else if (!secret && kind !== "string" && kind !== "boolean") option.argParser((raw: string) => parseValue(kind, raw));
+    else if (!secret && kind !== "string" && kind !== "boolean")
+      option.argParser((raw: string) => parseValue(kind, raw));
     command.addOption(option);
     if (kind === "boolean") command.addOption(new Option(`--no-${kebabCase(property)}`, `set ${property} to false`));
     added.push({ property, flag, attribute: option.attributeName(), kind, secret });
@@ -49,10 +54,7 @@ export function addSchemaOptions(command: Command, schema: JsonSchema, settings:
 }
 
 /** The config the options give: only the fields given on the command line. */
-export function configFromOptions(
-  command: Command,
-  options: readonly SchemaOption[],
-): Record<string, unknown> {
+export function configFromOptions(command: Command, options: readonly SchemaOption[]): Record<string, unknown> {
   const values = command.opts();
   const config: Record<string, unknown> = {};
   for (const option of options) {

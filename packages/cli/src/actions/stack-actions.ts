@@ -5,9 +5,16 @@ import { printFields, printJson, printLine, printTable } from "../output/print.j
 import type { StackComponentOptions } from "../program/define-stack-commands.js";
 import { withClient } from "./with-client.js";
 
-export async function registerStack(command: Command, name: string, options: StackComponentOptions & { set?: boolean }) {
+export async function registerStack(
+  command: Command,
+  name: string,
+  options: StackComponentOptions & { set?: boolean },
+) {
   await withClient(command, async (client) => {
-    const record = await client.registerStack({ name, components: componentChanges(options) as Record<string, string> });
+    const record = await client.registerStack({
+      name,
+      components: componentChanges(options) as Record<string, string>,
+    });
     printLine(`Registered stack '${record.name}'.`);
     if (options.set) {
       await client.setActiveStack(record.name);

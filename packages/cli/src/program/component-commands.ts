@@ -3,7 +3,12 @@ import type { StackComponentType } from "@flavorstack/core";
 /** The component types the CLI manages, as commands: `flavorstack image-builder register …`. */
 export const COMPONENT_COMMANDS = [
   { command: "artifact-store", type: "artifact_store", noun: "artifact store", plural: "artifact stores" },
-  { command: "container-registry", type: "container_registry", noun: "container registry", plural: "container registries" },
+  {
+    command: "container-registry",
+    type: "container_registry",
+    noun: "container registry",
+    plural: "container registries",
+  },
   { command: "image-builder", type: "image_builder", noun: "image builder", plural: "image builders" },
 ] as const satisfies readonly { command: string; type: StackComponentType; noun: string; plural: string }[];
 

@@ -17,7 +17,10 @@ export function createProgram(version: string): Command {
   const program = new Command("flavorstack")
     .description("Register stack components and stacks, keep secrets, and build images.")
     .version(version, "-V, --version")
-    .option("--store <url>", "the store: sqlite:PATH, a file path, or postgres://… (default: $FLAVORSTACK_STORE_URL, else .flavorstack/store.db)")
+    .option(
+      "--store <url>",
+      "the store: sqlite:PATH, a file path, or postgres://… (default: $FLAVORSTACK_STORE_URL, else .flavorstack/store.db)",
+    )
     .exitOverride()
     .showHelpAfterError(HELP_HINT)
     .showSuggestionAfterError()

@@ -11,7 +11,9 @@ const loadActions = () => import("../actions/component-actions.js");
 export function defineComponentCommands(program: Command): void {
   for (const component of COMPONENT_COMMANDS) {
     const { noun, plural, type } = component;
-    const group = program.command(component.command).description(`Register, list, describe, update and delete ${plural}.`);
+    const group = program
+      .command(component.command)
+      .description(`Register, list, describe, update and delete ${plural}.`);
     group
       .command("register")
       .usage("<name> --flavor <flavor> [config options]")

@@ -22,7 +22,9 @@ export function defineSecretCommands(program: Command): void {
     .command("list")
     .description("List the secrets and their keys.")
     .option("--json", "print JSON")
-    .action(async (options: { json?: boolean }, command: Command) => (await loadActions()).listSecrets(command, options));
+    .action(async (options: { json?: boolean }, command: Command) =>
+      (await loadActions()).listSecrets(command, options),
+    );
   secret
     .command("describe")
     .description("Show a secret's keys (never its values).")
@@ -39,16 +41,14 @@ export function defineSecretCommands(program: Command): void {
     .option("--values-file <file>", "read values from a file, or - for stdin")
     .option("--replace", "replace all values instead of merging")
     .action(
-      async (
-        name: string,
-        values: string[],
-        options: { valuesFile?: string; replace?: boolean },
-        command: Command,
-      ) => (await loadActions()).updateSecret(command, name, values, options),
+      async (name: string, values: string[], options: { valuesFile?: string; replace?: boolean }, command: Command) =>
+        (await loadActions()).updateSecret(command, name, values, options),
     );
   secret
     .command("delete")
     .description("Delete a secret.")
     .argument("<name>")
-    .action(async (name: string, _options: unknown, command: Command) => (await loadActions()).deleteSecret(command, name));
+    .action(async (name: string, _options: unknown, command: Command) =>
+      (await loadActions()).deleteSecret(command, name),
+    );
 }

@@ -31,7 +31,9 @@ export function defineStackCommands(program: Command): void {
     .command("list")
     .description("List the stacks; * marks the active one.")
     .option("--json", "print JSON")
-    .action(async (options: { json?: boolean }, command: Command) => (await loadActions()).listStacks(command, options));
+    .action(async (options: { json?: boolean }, command: Command) =>
+      (await loadActions()).listStacks(command, options),
+    );
   stack
     .command("describe")
     .description("Show a stack's components (default: the active stack).")
@@ -47,7 +49,9 @@ export function defineStackCommands(program: Command): void {
     .action(async (name: string, _options: unknown, command: Command) => (await loadActions()).setStack(command, name));
   stack
     .command("validate")
-    .description("Make a stack's components, with secrets resolved, and run their validators (default: the active stack).")
+    .description(
+      "Make a stack's components, with secrets resolved, and run their validators (default: the active stack).",
+    )
     .argument("[name]")
     .action(async (name: string | undefined, _options: unknown, command: Command) =>
       (await loadActions()).validateStack(command, name),
@@ -56,7 +60,9 @@ export function defineStackCommands(program: Command): void {
     .command("delete")
     .description("Delete a stack (not its components); refused for the active stack and for 'default'.")
     .argument("<name>")
-    .action(async (name: string, _options: unknown, command: Command) => (await loadActions()).deleteStack(command, name));
+    .action(async (name: string, _options: unknown, command: Command) =>
+      (await loadActions()).deleteStack(command, name),
+    );
 }
 
 /** A component name, or `false` from --no-<type> (remove it). */
