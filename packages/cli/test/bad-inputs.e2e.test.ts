@@ -1,14 +1,18 @@
 // Bad inputs through the built binary: each gets one clear message on stderr and its exit code (2 usage,
 // 1 refused or failed), prints no stack trace and no secret, and leaves the store byte-for-byte unchanged.
-import { writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, type CliSandbox, createCliSandbox } from "./support/cli-sandbox.js";
+import { type CliResult, type CliSandbox, createCliSandbox, hashFiles } from "./support/cli-sandbox.js";
 
 /** A value that must never appear in any output. */
 const SECRET_VALUE = "hunter2-do-not-print";
 /** A valid secrets key (32 bytes, base64) that is not the store's. */
 const OTHER_SECRETS_KEY = Buffer.alloc(32, 7).toString("base64");
+
+/** Debian's unprivileged user, for the read-only case: the tests run as root, which ignores file modes. */
+const UNPRIVILEGED = { uid: "nobody", gid: "nogroup" };
 
 interface BadInput {
   name: string;
@@ -138,7 +142,7 @@ const BAD_INPUTS: BadInput[] = [
     name: "name with a space",
     args: ["artifact-store", "register", "my store", "--flavor", "local"],
     code: 1,
-    message: /'my store'/,
+    message: /"my store" is not a valid component name/,
   },
   {
     name: "name with a control character",
@@ -311,11 +315,39 @@ describe("bad stores", () => {
     await sandbox.remove();
   });
 
+  it("a store written by a newer flavorstack", async () => {
+    const file = path.join(sandbox.dir, "newer.db");
+    expect((await sandbox.run(["--store", file, "stack", "list"])).code).toBe(0);
+    const db = new Database(file);
+    db.prepare("INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)").run(
+      "9999-from-the-future",
+      new Date().toISOString(),
+    );
+    db.close();
+    const before = await hashFiles(file);
+    const result = await sandbox.run(["--store", file, "artifact-store", "register", "x", "--flavor", "local"]);
+    expectRefusal(result, 1, /written by a newer flavorstack[\s\S]*9999-from-the-future[\s\S]*Upgrade flavorstack/);
+    expect(await hashFiles(file)).toBe(before);
+  });
+
+  it("a read-only store directory (as an unprivileged user: root ignores file modes)", async () => {
+    expect((await sandbox.run(["stack", "list"])).code).toBe(0);
+    const storeDir = path.dirname(sandbox.storeFile);
+    await chmod(sandbox.storeFile, 0o444);
+    await chmod(storeDir, 0o555);
+    const before = await sandbox.storeHash();
+    const result = await sandbox.run(["artifact-store", "register", "x", "--flavor", "local"], { user: UNPRIVILEGED });
+    expectRefusal(result, 1, /Cannot open the store \S*store\.db: it cannot be opened for reading and writing/);
+    expect(await sandbox.storeHash()).toBe(before);
+  });
+
   it("a corrupt store file", async () => {
     const file = path.join(sandbox.dir, "corrupt.db");
     await writeFile(file, "this is not an SQLite database, just text that someone wrote here\n".repeat(100));
+    const before = await hashFiles(file);
     const result = await sandbox.run(["--store", file, "stack", "list"]);
-    expectRefusal(result, 1, /corrupt\.db/);
+    expectRefusal(result, 1, /corrupt\.db: the file is not an SQLite database or is damaged/);
+    expect(await hashFiles(file)).toBe(before);
   });
 });
 

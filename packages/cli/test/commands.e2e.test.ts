@@ -51,8 +51,9 @@ describe("help and version", () => {
 
   it("register --flavor kaniko --help shows the flavor's options from its schema", async () => {
     const help = await ok("image-builder", "register", "kb", "--flavor", "kaniko", "--help");
+    // Help wraps at 80 columns off a TTY.
     expect(help).toMatch(
-      /--kubernetes-context <value>\s+The kubeconfig context in which to run the Kaniko pod\. \(required\)/,
+      /--kubernetes-context <value>\s+The kubeconfig context in which to run\s+the Kaniko pod\. \(required\)/,
     );
     expect(help).toMatch(/--executor-args <json>/);
     expect(help).toMatch(/--pod-running-timeout <integer>/);
@@ -75,8 +76,10 @@ describe("integrations and flavors", () => {
     const list = await ok("integration", "list");
     expect(list).toMatch(/^kaniko\s+yes\s+/m);
     const integrations = await okJson<{ name: string; flavors: string[] }[]>("integration", "list");
-    expect(integrations.find((integration) => integration.name === "kaniko")?.flavors).toContain("kaniko");
-    expect(await ok("integration", "describe", "kaniko")).toMatch(/^flavors:\s+kaniko$/m);
+    expect(integrations.find((integration) => integration.name === "kaniko")?.flavors).toContain(
+      "image_builder/kaniko",
+    );
+    expect(await ok("integration", "describe", "kaniko")).toMatch(/^flavors:\s+image_builder\/kaniko$/m);
     expect((await okJson<{ name: string }>("integration", "describe", "s3")).name).toBe("s3");
   });
 

@@ -54,6 +54,8 @@ async function createBarProgress(stream: NodeJS.WriteStream): Promise<BuildProgr
     stop: () => {
       if (stopped) return;
       stopped = true;
+      // cli-progress prints logged lines on its next redraw: draw once more, so the last ones are not lost.
+      bars.update();
       bars.stop();
     },
   };

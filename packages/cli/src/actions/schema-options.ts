@@ -87,8 +87,10 @@ function parseValue(kind: ValueKind, raw: string): unknown {
       try {
         return JSON.parse(raw);
       } catch (error) {
+        // Only the position: V8's message may quote the text, which may be a secret.
+        const where = /at position \d+/.exec((error as Error).message)?.[0];
         throw new InvalidArgumentError(
-          `Expected JSON (${(error as Error).message}); quote it for the shell, e.g. '["--cache=true"]' or '{"key":"value"}'.`,
+          `Expected JSON${where ? ` (invalid ${where})` : ""}; quote it for the shell, e.g. '["--cache=true"]' or '{"key":"value"}'.`,
         );
       }
     case "any":

@@ -64,15 +64,18 @@ export async function createCliSandbox(): Promise<CliSandbox> {
         : [process.execPath];
       return runProcess(command, [CLI_BIN, ...args], { cwd: dir, env, input: options.input });
     },
-    storeHash: async () => {
-      const hash = createHash("sha256");
-      for (const file of [storeFile, `${storeFile}-wal`]) {
-        if (existsSync(file)) hash.update(file).update(await readFile(file));
-      }
-      return hash.digest("hex");
-    },
+    storeHash: () => hashFiles(storeFile, `${storeFile}-wal`),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** sha256 over the names and bytes of those of `files` that exist. */
+export async function hashFiles(...files: string[]): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    if (existsSync(file)) hash.update(file).update(await readFile(file));
+  }
+  return hash.digest("hex");
 }
 
 function runProcess(
