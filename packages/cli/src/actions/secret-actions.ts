@@ -32,8 +32,8 @@ export async function listSecrets(command: Command, options: { json?: boolean })
   const secrets = await withClient(command, (client) => client.secrets.list());
   if (options.json) return printJson(secrets);
   printTable(
-    ["NAME", "KEYS", "UPDATED"],
-    secrets.map((secret) => [secret.name, secret.keys.join(","), String(secret.updatedAt)]),
+    ["NAME", "KEYS", "OWNER", "UPDATED"],
+    secrets.map((secret) => [secret.name, secret.keys.join(","), describeOwner(secret.owner), secret.updatedAt]),
   );
 }
 
@@ -43,12 +43,18 @@ export async function describeSecret(command: Command, name: string, options: { 
   printFields([
     ["name", secret.name],
     ["keys", secret.keys.join(", ")],
-    ["created", String(secret.createdAt)],
-    ["updated", String(secret.updatedAt)],
+    ["owner", describeOwner(secret.owner)],
+    ["created", secret.createdAt],
+    ["updated", secret.updatedAt],
   ]);
 }
 
 export async function deleteSecret(command: Command, name: string) {
   await withClient(command, (client) => client.secrets.delete(name));
   printLine(`Deleted secret '${name}'.`);
+}
+
+/** The component whose secret fields a secret holds: `artifact_store/bucket`; `-` for a user's secret. */
+function describeOwner(owner: { type: string; name: string } | null): string {
+  return owner ? `${owner.type}/${owner.name}` : "-";
 }
