@@ -97,7 +97,7 @@ describe("flavorstack build", () => {
   });
 
   it("a failing build exits 1 with one message and no stack trace", async () => {
-    await writeFile(path.join(dir, "hello", "Dockerfile.broken"), "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN false\n");
+    await writeFile(path.join(dir, "hello", "Dockerfile.broken"), "ARG BASE_IMAGE\nFROM $BASE_IMAGE\nRUN false\n");
     const broken = await build("--dockerfile", "Dockerfile.broken");
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe("");
