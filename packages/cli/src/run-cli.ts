@@ -3,9 +3,9 @@ import { CommanderError } from "commander";
 import { createProgram } from "./program/create-program.js";
 
 /** Exit codes: 0 ok, 1 failure, 2 usage (as commander's parse errors and our own usage checks). */
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 
 /** Runs one command line (`argv` as `process.argv`) and returns its exit code; errors are written to stderr. */
 export async function runCli(argv: readonly string[]): Promise<number> {

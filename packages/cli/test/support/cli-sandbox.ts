@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The built command: the tests run what a user runs. `pnpm --filter @flavorstack/cli build` makes it. */
-export const CLI_BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
+const CLI_BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -15,7 +15,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Added to the sandbox's environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
   /** Written to the command's stdin. */
