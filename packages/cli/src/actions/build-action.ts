@@ -1,9 +1,18 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { printLine } from "../output/print.js";
-import type { BuildCommandOptions } from "../program/define-build-command.js";
 import { createBuildProgress } from "./build-progress.js";
 import { withClient } from "./with-client.js";
+
+export interface BuildCommandOptions {
+  image: string;
+  stack?: string;
+  buildArg?: Record<string, string>;
+  label?: Record<string, string>;
+  target?: string;
+  dockerfile?: string;
+  reuse: boolean;
+}
 
 /** Exit code after Ctrl-C, as shells report 128 + SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;

@@ -2,8 +2,14 @@ import type { StackRecord } from "@flavorstack/client";
 import type { StackComponentType } from "@flavorstack/core";
 import type { Command } from "commander";
 import { printFields, printJson, printLine, printTable } from "../output/print.js";
-import type { StackComponentOptions } from "../program/define-stack-commands.js";
 import { withClient } from "./with-client.js";
+
+/** A component name, or `false` from --no-<type> (remove it). */
+export interface StackComponentOptions {
+  artifactStore?: string;
+  containerRegistry?: string | false;
+  imageBuilder?: string | false;
+}
 
 export async function registerStack(
   command: Command,

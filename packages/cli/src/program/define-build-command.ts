@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { BuildCommandOptions } from "../actions/build-action.js";
 import { collectPair } from "./key-value-pair.js";
 
 export function defineBuildCommand(program: Command): void {
@@ -19,14 +20,4 @@ export function defineBuildCommand(program: Command): void {
     .action(async (dir: string, options: BuildCommandOptions, command: Command) =>
       (await import("../actions/build-action.js")).buildImage(command, dir, options),
     );
-}
-
-export interface BuildCommandOptions {
-  image: string;
-  stack?: string;
-  buildArg?: Record<string, string>;
-  label?: Record<string, string>;
-  target?: string;
-  dockerfile?: string;
-  reuse: boolean;
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { StackComponentOptions } from "../actions/stack-actions.js";
 
 const loadActions = () => import("../actions/stack-actions.js");
 
@@ -63,11 +64,4 @@ export function defineStackCommands(program: Command): void {
     .action(async (name: string, _options: unknown, command: Command) =>
       (await loadActions()).deleteStack(command, name),
     );
-}
-
-/** A component name, or `false` from --no-<type> (remove it). */
-export interface StackComponentOptions {
-  artifactStore?: string;
-  containerRegistry?: string | false;
-  imageBuilder?: string | false;
 }
