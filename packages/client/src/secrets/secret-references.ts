@@ -40,13 +40,13 @@ export function findSecretReferences(config: unknown): SecretReference[] {
   return references;
 }
 
-/** The config with each `{{name.key}}` in its string values replaced by `valueOf(reference)`. */
+/** The config with each `{{name.key}}` in its string values replaced by `valueFor(reference)`. */
 export function replaceSecretReferences(
   config: unknown,
-  valueOf: (reference: { secret: string; key: string }) => string,
+  valueFor: (reference: { secret: string; key: string }) => string,
 ): unknown {
   return visitStrings(config, "", (value) =>
-    value.replace(REFERENCE, (_text, secret: string, key: string) => valueOf({ secret, key })),
+    value.replace(REFERENCE, (_text, secret: string, key: string) => valueFor({ secret, key })),
   );
 }
 
