@@ -6,7 +6,7 @@ import { componentsUsingSecret, describeSecretUsers } from "./components-using-s
 import { decryptText, encryptText } from "./secret-cipher.js";
 import { ownedSecretName, type SecretOwner } from "./secret-fields.js";
 import { assertSecretName, assertSecretValues } from "./secret-name.js";
-import type { SecretsKeySource } from "./secrets-key.js";
+import type { SecretsKey, SecretsKeySource } from "./secrets-key.js";
 import { SecretsKeyCheck, undecryptableSecretError } from "./secrets-key-check.js";
 import { isUniqueViolation } from "./unique-violation.js";
 
@@ -70,11 +70,11 @@ export class SecretStore {
   /** Every secret, sorted by name. Reads the keys, so it needs the secrets key. */
   async list(): Promise<SecretInfo[]> {
     const rows = await this.#rows().execute();
-    const infos: SecretInfo[] = [];
-    for (const row of rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      infos.push(info(row, await this.#decrypt(row)));
-    }
-    return infos;
+    if (rows.length === 0) return [];
+    const key = await this.#keyCheck.key(this.#db, "read");
+    return rows
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((row) => info(row, decryptValues(key, row)));
   }
 
   /** The secret's keys, owner and dates; no values. */
@@ -200,12 +200,7 @@ export class SecretStore {
   }
 
   async #decrypt(row: SecretRow): Promise<SecretValues> {
-    const key = await this.#keyCheck.key(this.#db, "read");
-    const result = decryptText(key, row.name, row.ciphertext);
-    if (!result.ok) throw undecryptableSecretError(row.name, result);
-    const values = parseValues(result.plaintext);
-    if (!values) throw undecryptableSecretError(row.name, { ok: false, reason: "malformed" });
-    return values;
+    return decryptValues(await this.#keyCheck.key(this.#db, "read"), row);
   }
 
   #rows() {
@@ -250,6 +245,14 @@ function duplicateError(name: string): StoreError {
   return new StoreError(
     `A secret named '${name}' already exists: change it with flavorstack secret update ${name}, or choose another name.`,
   );
+}
+
+function decryptValues(key: SecretsKey, row: SecretRow): SecretValues {
+  const result = decryptText(key, row.name, row.ciphertext);
+  if (!result.ok) throw undecryptableSecretError(row.name, result);
+  const values = parseValues(result.plaintext);
+  if (!values) throw undecryptableSecretError(row.name, { ok: false, reason: "malformed" });
+  return values;
 }
 
 function parseValues(plaintext: string): SecretValues | undefined {

@@ -16,7 +16,8 @@ const KEY_CHECK_TEXT = "flavorstack secrets key check";
  */
 export class SecretsKeyCheck {
   readonly #source: SecretsKeySource;
-  #verified: SecretsKey | undefined;
+  /** The key that decrypted the check, and the check: a store's check is read every time (it may yet be rolled back). */
+  #verified: { key: SecretsKey; check: string } | undefined;
 
   constructor(source: SecretsKeySource) {
     this.#source = source;
@@ -27,14 +28,13 @@ export class SecretsKeyCheck {
    * and the store's check written with the first secret).
    */
   async key(db: Kysely<StoreSchema>, purpose: "read" | "write"): Promise<SecretsKey> {
-    if (this.#verified) return this.#verified;
     const check = await readCheck(db);
     if (check !== undefined) {
+      if (this.#verified?.check === check) return this.#verified.key;
       const key = await this.#source.load({ create: false });
       if (!key) throw missingKeyError(this.#source.origin);
       assertCheckDecrypts(key, check);
-      // Cached only when the check was already there: one written in a transaction may yet roll back.
-      this.#verified = key;
+      this.#verified = { key, check };
       return key;
     }
     const key = await this.#source.load({ create: purpose === "write" });
