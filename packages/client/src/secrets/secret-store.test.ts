@@ -81,10 +81,7 @@ describe("SecretStore", () => {
 
     const rows = await t.db.selectFrom("secrets").select("ciphertext").execute();
     const meta = await t.db.selectFrom("store_meta").selectAll().execute();
-    const files = [
-      t.location.dialect === "sqlite" ? t.location.file : "",
-      ...["-wal", "-journal"].map((end) => `${t.location.dialect === "sqlite" ? t.location.file : ""}${end}`),
-    ];
+    const files = ["", "-wal", "-journal"].map((end) => `${t.location.file}${end}`);
     let stored = JSON.stringify([rows, meta]);
     for (const file of files) stored += await readFile(file, "latin1").catch(() => "");
     for (const value of VALUES_NEVER_SHOWN) expect(stored).not.toContain(value);

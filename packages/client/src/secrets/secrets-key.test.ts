@@ -9,7 +9,7 @@ import type { StoreLocation } from "../store/store-location.js";
 import { createSecretsKeySource, SECRETS_KEY_ENV, SecretsKey, secretsKeyFilePath } from "./secrets-key.js";
 
 let dir: string;
-let sqlite: StoreLocation;
+let sqlite: Extract<StoreLocation, { dialect: "sqlite" }>;
 const postgres: StoreLocation = {
   dialect: "postgres",
   connectionString: "postgres://u:p@127.0.0.1/db",

@@ -11,7 +11,7 @@ export interface SecretsTestDatabase {
   db: Kysely<StoreSchema>;
   /** The temp dir holding the store file (and the key file beside it). */
   dir: string;
-  location: StoreLocation;
+  location: Extract<StoreLocation, { dialect: "sqlite" }>;
   /** Another connection to the same file, as a second process would have. */
   reopen(): Kysely<StoreSchema>;
   close(): Promise<void>;
