@@ -330,6 +330,10 @@ describe("SecretStore's owned secrets", () => {
     await secrets.saveOwned(owner, { ...AWS });
     expect(await secrets.describe("artifact_store-s3.prod")).toEqual(unchanged);
 
+    // A user may change it too, although its name (with the component's '.') is not one a user could give.
+    await secrets.update("artifact_store-s3.prod", { extra: "x" });
+    expect((await secrets.findOwned("c1"))?.values).toEqual({ ...AWS, extra: "x" });
+
     await t.db.updateTable("components").set({ name: "renamed" }).where("id", "=", "c1").execute();
     await secrets.saveOwned({ ...owner, name: "renamed" }, { key: AWS.key });
     expect(await secrets.findOwned("c1")).toEqual({ name: "artifact_store-renamed", values: { key: AWS.key } });

@@ -99,7 +99,6 @@ export class SecretStore {
    * (refused when a component refers to a key it would lose).
    */
   async update(name: string, values: SecretValues, options: { replace?: boolean } = {}): Promise<SecretInfo> {
-    assertSecretName(name);
     assertSecretValues(name, values);
     return this.#transaction(async (secrets) => {
       const row = await secrets.#existingRow(name);

@@ -45,6 +45,9 @@ describe("secretsKeyFilePath", () => {
     expect(secretsKeyFilePath({ location: postgres, env: { FLAVORSTACK_HOME: dir }, homeDir: "/nowhere" })).toBe(
       path.join(dir, "secrets.key"),
     );
+    expect(secretsKeyFilePath({ location: postgres, env: { FLAVORSTACK_HOME: "home" }, cwd: dir })).toBe(
+      path.join(dir, "home", "secrets.key"),
+    );
     expect(secretsKeyFilePath({ location: postgres, env: {}, homeDir: dir })).toBe(
       path.join(dir, ".config", "flavorstack", "secrets.key"),
     );

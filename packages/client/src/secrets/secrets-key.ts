@@ -48,7 +48,10 @@ export class SecretsKey {
 
 export interface SecretsKeyOptions {
   location: StoreLocation;
+  /** Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** What a relative `FLAVORSTACK_HOME` is relative to (default: `process.cwd()`), as for the store itself. */
+  cwd?: string;
   /** The user's home directory (default: `os.homedir()`), for the key file of a PostgreSQL store. */
   homeDir?: string;
 }
@@ -71,13 +74,13 @@ export interface SecretsKeySource {
 export function secretsKeyFilePath(options: SecretsKeyOptions): string {
   const { location } = options;
   if (location.dialect === "sqlite") return path.join(path.dirname(location.file), SECRETS_KEY_FILE_NAME);
-  const home = options.env?.[HOME_ENV];
-  if (home) return path.resolve(home, SECRETS_KEY_FILE_NAME);
+  const home = (options.env ?? process.env)[HOME_ENV];
+  if (home) return path.resolve(options.cwd ?? process.cwd(), home, SECRETS_KEY_FILE_NAME);
   return path.join(options.homeDir ?? homedir(), ".config", "flavorstack", SECRETS_KEY_FILE_NAME);
 }
 
 export function createSecretsKeySource(options: SecretsKeyOptions): SecretsKeySource {
-  const fromEnv = options.env?.[SECRETS_KEY_ENV];
+  const fromEnv = (options.env ?? process.env)[SECRETS_KEY_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== "") {
     const key = parseEnvKey(fromEnv);
     return { origin: SECRETS_KEY_ENV, load: async () => key };
