@@ -5,8 +5,7 @@ export {
 } from "./move-secret-fields-into-secret.js";
 export { resolveSecretReferences } from "./resolve-secret-references.js";
 export { maskSecretFields, ownedSecretName, SECRET_MASK, type SecretOwner, secretFieldNames } from "./secret-fields.js";
-export { MAX_SECRET_NAME_LENGTH, SECRET_NAME_PATTERN } from "./secret-name.js";
-export { findSecretReferences, type SecretReference, secretReference } from "./secret-references.js";
+export { findSecretReferences, type SecretReference } from "./secret-references.js";
 export {
   createSecretStore,
   type SecretInfo,

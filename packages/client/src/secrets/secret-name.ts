@@ -1,10 +1,10 @@
 import { StoreError } from "../store/store-error.js";
 
 /** A secret's name: no `.`, which separates the name from the key in `{{name.key}}`. */
-export const SECRET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const SECRET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** A key inside a secret: a config field's name, an environment variable's. */
-export const SECRET_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-export const MAX_SECRET_NAME_LENGTH = 64;
+const SECRET_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const MAX_SECRET_NAME_LENGTH = 64;
 const MAX_SECRET_KEY_LENGTH = 64;
 
 /** Refuses a name a user cannot give a secret, saying why. */

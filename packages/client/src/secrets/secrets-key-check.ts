@@ -5,7 +5,7 @@ import { type DecryptResult, decryptText, encryptText } from "./secret-cipher.js
 import { SECRETS_KEY_ENV, type SecretsKey, type SecretsKeySource } from "./secrets-key.js";
 
 /** The `store_meta` row holding a fixed text encrypted with the store's key, written with the first secret. */
-export const SECRETS_KEY_CHECK_META_KEY = "secrets_key_check";
+const SECRETS_KEY_CHECK_META_KEY = "secrets_key_check";
 /** Not a possible secret name (':'), so the check's blob never decrypts as a secret. */
 const KEY_CHECK_CONTEXT = `store_meta:${SECRETS_KEY_CHECK_META_KEY}`;
 const KEY_CHECK_TEXT = "flavorstack secrets key check";
