@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { SecretsKey } from "./secrets-key.js";
 
 const FORMAT_VERSION = "v1";
@@ -10,7 +9,9 @@ const TAG_LENGTH = 16;
  * Encrypts `plaintext` with AES-256-GCM as `v1.<iv>.<tag>.<ciphertext>` (base64url), bound to `context`
  * (the secret's name, as additional authenticated data): a blob moved to another secret does not decrypt.
  */
-export function encryptText(key: SecretsKey, context: string, plaintext: string): string {
+export async function encryptText(key: SecretsKey, context: string, plaintext: string): Promise<string> {
+  // Loaded on first use: listing components and stacks needs no cryptography.
+  const { createCipheriv, randomBytes } = await import("node:crypto");
   const iv = randomBytes(IV_LENGTH);
   const cipher = createCipheriv(ALGORITHM, key.bytes(), iv, { authTagLength: TAG_LENGTH });
   cipher.setAAD(Buffer.from(context, "utf8"));
@@ -26,7 +27,7 @@ export type DecryptResult =
   | { ok: false; reason: "malformed" | "newer" | "rejected" };
 
 /** Decrypts what `encryptText` wrote with the same key and context; never returns garbage. */
-export function decryptText(key: SecretsKey, context: string, blob: string): DecryptResult {
+export async function decryptText(key: SecretsKey, context: string, blob: string): Promise<DecryptResult> {
   const parts = blob.split(".");
   if (parts.length !== 4) return { ok: false, reason: "malformed" };
   const [version, ivText, tagText, ciphertextText] = parts as [string, string, string, string];
@@ -34,6 +35,7 @@ export function decryptText(key: SecretsKey, context: string, blob: string): Dec
   const iv = Buffer.from(ivText, "base64url");
   const tag = Buffer.from(tagText, "base64url");
   if (iv.length !== IV_LENGTH || tag.length !== TAG_LENGTH) return { ok: false, reason: "malformed" };
+  const { createDecipheriv } = await import("node:crypto");
   try {
     const decipher = createDecipheriv(ALGORITHM, key.bytes(), iv, { authTagLength: TAG_LENGTH });
     decipher.setAAD(Buffer.from(context, "utf8"));

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { StoreError } from "../store/store-error.js";
 import type { StoreSchema } from "../store/store-schema.js";
@@ -72,9 +71,11 @@ export class SecretStore {
     const rows = await this.#rows().execute();
     if (rows.length === 0) return [];
     const key = await this.#keyCheck.key(this.#db, "read");
-    return rows
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((row) => info(row, decryptValues(key, row)));
+    const infos: SecretInfo[] = [];
+    for (const row of rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      infos.push(info(row, await decryptValues(key, row)));
+    }
+    return infos;
   }
 
   /** The secret's keys, owner and dates; no values. */
@@ -170,6 +171,7 @@ export class SecretStore {
 
   async #insert(name: string, values: SecretValues, ownerComponentId: string | null): Promise<void> {
     const key = await this.#keyCheck.key(this.#db, "write");
+    const { randomUUID } = await import("node:crypto");
     const now = new Date().toISOString();
     try {
       await this.#db
@@ -177,7 +179,7 @@ export class SecretStore {
         .values({
           id: randomUUID(),
           name,
-          ciphertext: encryptText(key, name, JSON.stringify(values)),
+          ciphertext: await encryptText(key, name, JSON.stringify(values)),
           owner_component_id: ownerComponentId,
           created_at: now,
           updated_at: now,
@@ -193,7 +195,11 @@ export class SecretStore {
     const key = await this.#keyCheck.key(this.#db, "write");
     await this.#db
       .updateTable("secrets")
-      .set({ name, ciphertext: encryptText(key, name, JSON.stringify(values)), updated_at: new Date().toISOString() })
+      .set({
+        name,
+        ciphertext: await encryptText(key, name, JSON.stringify(values)),
+        updated_at: new Date().toISOString(),
+      })
       .where("id", "=", id)
       .execute();
   }
@@ -246,8 +252,8 @@ function duplicateError(name: string): StoreError {
   );
 }
 
-function decryptValues(key: SecretsKey, row: SecretRow): SecretValues {
-  const result = decryptText(key, row.name, row.ciphertext);
+async function decryptValues(key: SecretsKey, row: SecretRow): Promise<SecretValues> {
+  const result = await decryptText(key, row.name, row.ciphertext);
   if (!result.ok) throw undecryptableSecretError(row.name, result);
   const values = parseValues(result.plaintext);
   if (!values) throw undecryptableSecretError(row.name, { ok: false, reason: "malformed" });

@@ -33,7 +33,7 @@ export class SecretsKeyCheck {
       if (this.#verified?.check === check) return this.#verified.key;
       const key = await this.#source.load({ create: false });
       if (!key) throw missingKeyError(this.#source.origin);
-      assertCheckDecrypts(key, check);
+      await assertCheckDecrypts(key, check);
       this.#verified = { key, check };
       return key;
     }
@@ -42,12 +42,12 @@ export class SecretsKeyCheck {
     if (purpose === "write") {
       await db
         .insertInto("store_meta")
-        .values({ key: SECRETS_KEY_CHECK_META_KEY, value: encryptText(key, KEY_CHECK_CONTEXT, KEY_CHECK_TEXT) })
+        .values({ key: SECRETS_KEY_CHECK_META_KEY, value: await encryptText(key, KEY_CHECK_CONTEXT, KEY_CHECK_TEXT) })
         .onConflict((conflict) => conflict.column("key").doNothing())
         .execute();
       // Another client may have written its check first, with another key.
       const written = await readCheck(db);
-      if (written !== undefined) assertCheckDecrypts(key, written);
+      if (written !== undefined) await assertCheckDecrypts(key, written);
     }
     return key;
   }
@@ -74,8 +74,8 @@ async function readCheck(db: Kysely<StoreSchema>): Promise<string | undefined> {
   return row?.value;
 }
 
-function assertCheckDecrypts(key: SecretsKey, check: string): void {
-  const result = decryptText(key, KEY_CHECK_CONTEXT, check);
+async function assertCheckDecrypts(key: SecretsKey, check: string): Promise<void> {
+  const result = await decryptText(key, KEY_CHECK_CONTEXT, check);
   if (result.ok && result.plaintext === KEY_CHECK_TEXT) return;
   if (!result.ok && result.reason === "newer") {
     throw new StoreError(

@@ -1,8 +1,6 @@
-import { randomBytes, randomUUID } from "node:crypto";
 import { link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
-import { inspect } from "node:util";
 import { errorMessage } from "@flavorstack/core/errors";
 import { StoreError } from "../store/store-error.js";
 import { HOME_ENV, type StoreLocation } from "../store/store-location.js";
@@ -41,7 +39,7 @@ export class SecretsKey {
     return this.toString();
   }
 
-  [inspect.custom](): string {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
 }
@@ -145,6 +143,7 @@ async function checkKeyFileMode(file: string): Promise<void> {
 
 /** Writes a new key to a temp file, then links it into place: a concurrent creator's key wins, never half a file. */
 async function createKeyFile(file: string): Promise<SecretsKey> {
+  const { randomBytes, randomUUID } = await import("node:crypto");
   const temp = `${file}.${randomUUID()}.tmp`;
   const bytes = randomBytes(KEY_LENGTH);
   try {
