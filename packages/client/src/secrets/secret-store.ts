@@ -148,25 +148,21 @@ export class SecretStore {
    */
   async saveOwned(component: SecretOwner & { id: string }, values: SecretValues): Promise<void> {
     const name = ownedSecretName(component);
-    const existing = await this.#rows().where("secrets.owner_component_id", "=", component.id).executeTakeFirst();
-    if (Object.keys(values).length === 0) {
-      if (existing) await this.#db.deleteFrom("secrets").where("id", "=", existing.id).execute();
-      return;
-    }
-    assertSecretValues(name, values);
-    if (existing?.name !== name) {
-      const holder = await this.#row(name);
-      if (holder) {
+    if (Object.keys(values).length > 0) assertSecretValues(name, values);
+    await this.#transaction(async (secrets) => {
+      const existing = await secrets.#rows().where("secrets.owner_component_id", "=", component.id).executeTakeFirst();
+      if (Object.keys(values).length === 0) {
+        if (existing) await secrets.#db.deleteFrom("secrets").where("id", "=", existing.id).execute();
+      } else if (existing?.name !== name && (await secrets.#row(name))) {
         throw new StoreError(
           `The secret fields of ${component.type} '${component.name}' are kept in the secret '${name}', but a secret of that name already exists: rename or delete that secret, or choose another component name.`,
         );
+      } else if (!existing) {
+        await secrets.#insert(name, values, component.id);
+      } else if (existing.name !== name || !sameValues(await secrets.#decrypt(existing), values)) {
+        await secrets.#write(existing.id, name, values);
       }
-    }
-    if (!existing) {
-      await this.#insert(name, values, component.id);
-    } else if (existing.name !== name || !sameValues(await this.#decrypt(existing), values)) {
-      await this.#write(existing.id, name, values);
-    }
+    });
   }
 
   async #insert(name: string, values: SecretValues, ownerComponentId: string | null): Promise<void> {
