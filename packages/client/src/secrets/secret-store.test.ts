@@ -163,12 +163,12 @@ describe("SecretStore", () => {
     await secrets.create("gcp", { json: "x" });
     await secrets.create("azure", { k: "y" });
     for (const attempt of [
-      secrets.get("aws"),
-      secrets.describe("aws"),
-      secrets.update("aws", AWS),
-      secrets.delete("aws"),
+      () => secrets.get("aws"),
+      () => secrets.describe("aws"),
+      () => secrets.update("aws", AWS),
+      () => secrets.delete("aws"),
     ]) {
-      expect((await refusal(attempt)).message).toBe(
+      expect((await refusal(attempt())).message).toBe(
         "There is no secret named 'aws'. Known secrets: azure, gcp. Create one with flavorstack secret create NAME.",
       );
     }
@@ -251,14 +251,14 @@ describe("SecretStore with the wrong key", () => {
     const before = await snapshot();
     const wrong = storeWithKey(randomBytes(32).toString("base64"));
     for (const attempt of [
-      wrong.get("aws"),
-      wrong.find("aws"),
-      wrong.describe("aws"),
-      wrong.list(),
-      wrong.create("gcp", { json: "x" }),
-      wrong.update("aws", { key: "replaced-value-never-shown" }),
+      () => wrong.get("aws"),
+      () => wrong.find("aws"),
+      () => wrong.describe("aws"),
+      () => wrong.list(),
+      () => wrong.create("gcp", { json: "x" }),
+      () => wrong.update("aws", { key: "replaced-value-never-shown" }),
     ]) {
-      const error = await refusal(attempt);
+      const error = await refusal(attempt());
       expect(error.message).toBe(WRONG_KEY_MESSAGE);
     }
     expect(await snapshot()).toEqual(before);
