@@ -280,6 +280,8 @@ describe("bad inputs against a store in use", () => {
       ["image-builder", "register", "lb", "--flavor", "local"],
       ["container-registry", "register", "reg", "--flavor", "default", "--uri", "127.0.0.1:5000"],
       ["stack", "register", "dev", "-a", "default", "-c", "reg", "-i", "lb"],
+      ["image-builder", "register", "kb", "--flavor", "kaniko", "--kubernetes-context", "prod"],
+      ["stack", "register", "kaniko-local", "-a", "default", "-c", "reg", "-i", "kb"],
       ["secret", "create", "aws", "key=AKIAEXAMPLE", `secret=${SECRET_VALUE}`],
     ];
     for (const args of setup) {
