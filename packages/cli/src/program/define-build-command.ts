@@ -10,7 +10,7 @@ export function defineBuildCommand(program: Command): void {
         "A build whose inputs match a recorded one, and whose image the registry still has, is reused.",
     )
     .argument("<dir>", "the build context: a directory with a Dockerfile")
-    .requiredOption("--image <name>", "the image to push, e.g. registry.example.com/team/app:1.0")
+    .requiredOption("--image <name>", "the image: team/app:1.0 (pushed under the stack's registry) or a full reference")
     .option("--stack <name>", "the stack to build with (default: the active stack)")
     .option("--build-arg <key=value>", "a build argument (repeatable)", collectPair)
     .option("--label <key=value>", "an image label (repeatable)", collectPair)

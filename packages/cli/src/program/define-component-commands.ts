@@ -10,7 +10,7 @@ const loadActions = () => import("../actions/component-actions.js");
  */
 export function defineComponentCommands(program: Command): void {
   for (const component of COMPONENT_COMMANDS) {
-    const { noun, plural, type } = component;
+    const { aNoun, noun, plural, type } = component;
     const group = program
       .command(component.command)
       .description(`Register, list, describe, update and delete ${plural}.`);
@@ -18,13 +18,14 @@ export function defineComponentCommands(program: Command): void {
       .command("register")
       .usage("<name> --flavor <flavor> [config options]")
       .description(
-        `Register a new ${noun}. Its config options come from the flavor's schema: add --flavor <flavor> --help to list them.`,
+        `Register ${aNoun}. Its config options come from the flavor's schema: add --flavor <flavor> --help to list them.`,
       )
+      .argument("[name]")
       .option("--flavor <flavor>", `the flavor (\`flavorstack flavor list --type ${type}\`)`)
       .helpOption(false)
       .allowUnknownOption()
       .allowExcessArguments()
-      .action(async (options: { flavor?: string }, command: Command) =>
+      .action(async (_name: unknown, options: { flavor?: string }, command: Command) =>
         (await loadActions()).registerComponent(command, component, options.flavor),
       );
     group
@@ -36,7 +37,7 @@ export function defineComponentCommands(program: Command): void {
       );
     group
       .command("describe")
-      .description(`Show a ${noun} and its config (secret fields as ********).`)
+      .description(`Show ${aNoun} and its config (secret fields as ********).`)
       .argument("<name>")
       .option("--json", "print JSON")
       .action(async (name: string, options: { json?: boolean }, command: Command) =>
@@ -46,15 +47,18 @@ export function defineComponentCommands(program: Command): void {
       .command("update")
       .usage("<name> [config options]")
       .description(
-        `Change a ${noun}'s config: the options given are merged over the stored config. <name> --help lists its flavor's options.`,
+        `Change ${aNoun}'s config: the options given are merged over the stored config. <name> --help lists its flavor's options.`,
       )
+      .argument("[name]")
       .helpOption(false)
       .allowUnknownOption()
       .allowExcessArguments()
-      .action(async (_options: unknown, command: Command) => (await loadActions()).updateComponent(command, component));
+      .action(async (_name: unknown, _options: unknown, command: Command) =>
+        (await loadActions()).updateComponent(command, component),
+      );
     group
       .command("delete")
-      .description(`Delete a ${noun}; refused while a stack uses it.`)
+      .description(`Delete ${aNoun}; refused while a stack uses it.`)
       .argument("<name>")
       .action(async (name: string, _options: unknown, command: Command) =>
         (await loadActions()).deleteComponent(command, component, name),
