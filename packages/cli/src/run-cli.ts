@@ -9,6 +9,11 @@ const EXIT_USAGE = 2;
 
 /** Runs one command line (`argv` as `process.argv`) and returns its exit code; errors are written to stderr. */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  // `flavorstack stack list | head -1`: a reader that stops early is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
   const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
     version: string;
   };
