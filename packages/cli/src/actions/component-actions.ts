@@ -1,7 +1,7 @@
 import type { ComponentRecord } from "@flavorstack/client";
 import type { Command } from "commander";
 import { printFields, printJson, printLine, printTable } from "../output/print.js";
-import type { ComponentCommand } from "../program/component-commands.js";
+import { type ComponentCommand, flavorOptionHelp } from "../program/component-commands.js";
 import { addSchemaOptions, configFromOptions } from "./schema-options.js";
 import { createSecondPassCommand } from "./second-pass-command.js";
 import { withClient } from "./with-client.js";
@@ -14,7 +14,7 @@ export async function registerComponent(
 ): Promise<void> {
   const second = createSecondPassCommand(first, "<name> --flavor <flavor> [config options]")
     .argument("<name>", `the ${component.noun}'s name`)
-    .requiredOption("--flavor <flavor>", `the flavor (\`flavorstack flavor list --type ${component.type}\`)`);
+    .requiredOption("--flavor <flavor>", flavorOptionHelp(component.type));
   if (flavorName === undefined) {
     // Without a flavor there is nothing to register: this prints the help, or says --flavor is missing.
     second.addHelpText("after", `\nAdd --flavor <flavor> --help to see the flavor's config options.`);
@@ -98,8 +98,8 @@ function printComponent(record: ComponentRecord): void {
     ["type", record.type],
     ["flavor", record.flavor],
     ["id", record.id],
-    ["created", String(record.createdAt)],
-    ["updated", String(record.updatedAt)],
+    ["created", record.createdAt],
+    ["updated", record.updatedAt],
     ["config", JSON.stringify(record.config, null, 2)],
   ]);
 }

@@ -89,8 +89,8 @@ function printStack(stack: StackRecord): void {
     ["name", stack.name],
     ["active", stack.active ? "yes" : "no"],
     ["id", stack.id],
-    ["created", String(stack.createdAt)],
-    ["updated", String(stack.updatedAt)],
+    ["created", stack.createdAt],
+    ["updated", stack.updatedAt],
     ...Object.entries(stack.components).map(
       ([type, component]) => [type, `${component?.name} (flavor ${component?.flavor})`] as const,
     ),

@@ -32,3 +32,8 @@ export const COMPONENT_COMMANDS = [
 }[];
 
 export type ComponentCommand = (typeof COMPONENT_COMMANDS)[number];
+
+/** The help of `--flavor`, on the first and the second parse of `register`. */
+export function flavorOptionHelp(type: StackComponentType): string {
+  return `the flavor (\`flavorstack flavor list --type ${type}\`)`;
+}

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { COMPONENT_COMMANDS } from "./component-commands.js";
+import { COMPONENT_COMMANDS, flavorOptionHelp } from "./component-commands.js";
 
 const loadActions = () => import("../actions/component-actions.js");
 
@@ -21,7 +21,7 @@ export function defineComponentCommands(program: Command): void {
         `Register ${aNoun}. Its config options come from the flavor's schema: add --flavor <flavor> --help to list them.`,
       )
       .argument("[name]")
-      .option("--flavor <flavor>", `the flavor (\`flavorstack flavor list --type ${type}\`)`)
+      .option("--flavor <flavor>", flavorOptionHelp(type))
       .helpOption(false)
       .allowUnknownOption()
       .allowExcessArguments()
