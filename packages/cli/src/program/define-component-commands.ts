@@ -10,7 +10,7 @@ const loadActions = () => import("../actions/component-actions.js");
  */
 export function defineComponentCommands(program: Command): void {
   for (const component of COMPONENT_COMMANDS) {
-    const { aNoun, noun, plural, type } = component;
+    const { aNoun, plural, type } = component;
     const group = program
       .command(component.command)
       .description(`Register, list, describe, update and delete ${plural}.`);
