@@ -1,7 +1,8 @@
 // Every command's happy path, through the built binary in an empty temp directory, as a new user runs it.
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliSandbox, createCliSandbox } from "./support/cli-sandbox.js";
 
@@ -68,6 +69,35 @@ describe("help and version", () => {
     expect(await ok("artifact-store", "register", "x", "--flavor", "s3", "--help")).toMatch(
       /--secret <value>.*secret:/s,
     );
+  });
+});
+
+describe("start-up", () => {
+  /** The URLs of every module a command loads, written by a resolve hook when the process exits. */
+  async function loadedModules(args: string[]): Promise<string[]> {
+    const hook = path.join(sandbox.dir, "record-modules.mjs");
+    const list = path.join(sandbox.dir, "modules.json");
+    await writeFile(
+      hook,
+      `import { registerHooks } from "node:module";
+import { writeFileSync } from "node:fs";
+const urls = [];
+registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); urls.push(result.url); return result; } });
+process.on("exit", () => writeFileSync(${JSON.stringify(list)}, JSON.stringify(urls)));
+`,
+    );
+    const result = await sandbox.run(args, { nodeArgs: ["--import", pathToFileURL(hook).href] });
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(await readFile(list, "utf8")) as string[];
+  }
+
+  it("--help and the list commands load neither zod, core's main entry nor an integration", async () => {
+    for (const args of [["--help"], ["stack", "list"], ["artifact-store", "list"], ["secret", "list"]]) {
+      const heavy = (await loadedModules(args)).filter((url) =>
+        /\/zod\/|\/core\/dist\/(index|plugin)\.js|\/(kaniko|s3|gcp)\/dist\//.test(url),
+      );
+      expect(heavy, `flavorstack ${args.join(" ")}`).toEqual([]);
+    }
   });
 });
 

@@ -20,6 +20,8 @@ interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Written to the command's stdin. */
   input?: string;
+  /** Options for Node itself, before the command's script. */
+  nodeArgs?: string[];
   /** Run as this unprivileged user (through `setpriv`): the tests run as root, which ignores file modes. */
   user?: { uid: string; gid: string };
 }
@@ -62,7 +64,11 @@ export async function createCliSandbox(): Promise<CliSandbox> {
       const command = options.user
         ? ["setpriv", `--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, "--clear-groups", process.execPath]
         : [process.execPath];
-      return runProcess(command, [CLI_BIN, ...args], { cwd: dir, env, input: options.input });
+      return runProcess(command, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
+        cwd: dir,
+        env,
+        input: options.input,
+      });
     },
     storeHash: () => hashFiles(storeFile, `${storeFile}-wal`),
     remove: () => rm(dir, { recursive: true, force: true }),
