@@ -45,7 +45,8 @@ export function resolveStoreLocation(options: StoreLocationOptions = {}): StoreL
   }
   if (/^sqlite:/i.test(url)) {
     const file = url.replace(/^sqlite:(\/\/)?/i, "");
-    if (file === "") throw new StoreError("The store URL 'sqlite:' names no file: write sqlite:PATH, e.g. sqlite:./store.db.");
+    if (file === "")
+      throw new StoreError("The store URL 'sqlite:' names no file: write sqlite:PATH, e.g. sqlite:./store.db.");
     const resolved = path.resolve(cwd, file);
     return { dialect: "sqlite", file: resolved, display: resolved };
   }

@@ -38,11 +38,7 @@ export async function up(db: AnyDatabase): Promise<void> {
     .addColumn("component_id", "text", (column) => column.notNull().references("components.id").onDelete("restrict"))
     .addPrimaryKeyConstraint("stack_components_pk", ["stack_id", "type"])
     .execute();
-  await db.schema
-    .createIndex("stack_components_component_id")
-    .on("stack_components")
-    .column("component_id")
-    .execute();
+  await db.schema.createIndex("stack_components_component_id").on("stack_components").column("component_id").execute();
 
   await db.schema
     .createTable("active_stacks")
@@ -73,7 +69,15 @@ export async function up(db: AnyDatabase): Promise<void> {
 }
 
 export async function down(db: AnyDatabase): Promise<void> {
-  for (const table of ["builds", "secrets", "active_stacks", "stack_components", "stacks", "components", "store_meta"]) {
+  for (const table of [
+    "builds",
+    "secrets",
+    "active_stacks",
+    "stack_components",
+    "stacks",
+    "components",
+    "store_meta",
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }
