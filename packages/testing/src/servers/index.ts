@@ -1,5 +1,11 @@
 export { type GcsEmulator, type GcsEmulatorOptions, type GcsPendingUpload, startGcsEmulator } from "./gcs-emulator.js";
 export {
+  missingPostgresPrograms,
+  type PostgresServer,
+  type PostgresServerOptions,
+  startPostgres,
+} from "./postgres-server.js";
+export {
   type RecordedRequest,
   type RecordingProxy,
   type RecordingProxyOptions,
