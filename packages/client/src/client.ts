@@ -1,7 +1,13 @@
 import { fileURLToPath } from "node:url";
 import type { AnyFlavor, IntegrationProblem, Logger, Stack, StackComponentType } from "@flavorstack/core";
 import { type ComponentSecrets, createComponentSecrets } from "./component-secrets.js";
-import { type ComponentRecord, commandOf, storedConfig, toComponentRecord } from "./components/component-record.js";
+import {
+  type ComponentRecord,
+  commandOf,
+  storedConfig,
+  toComponentRecord,
+  withArticle,
+} from "./components/component-record.js";
 import { ComponentRows } from "./components/component-rows.js";
 import { FlavorCatalog, type IntegrationInfo } from "./flavors/flavor-catalog.js";
 import { activeStackScope } from "./stacks/active-stack-scope.js";
@@ -366,7 +372,7 @@ async function requireStack(stacks: StackRows, name: string) {
 
 function duplicateComponent(type: string, name: string, flavor: string): StoreError {
   return new StoreError(
-    `A ${type} named '${name}' already exists (flavor '${flavor}'). Pick another name, or change it with \`flavorstack ${commandOf(type)} update ${name}\`.`,
+    `${capitalized(withArticle(type))} named '${name}' already exists (flavor '${flavor}'). Pick another name, or change it with \`flavorstack ${commandOf(type)} update ${name}\`.`,
   );
 }
 
@@ -374,4 +380,8 @@ function duplicateStack(name: string): StoreError {
   return new StoreError(
     `A stack named '${name}' already exists. Pick another name, or change it with \`flavorstack stack update ${name}\`.`,
   );
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -33,3 +33,8 @@ export function toComponentRecord(row: ComponentTable, config: Record<string, un
 export function commandOf(type: string): string {
   return type.replaceAll("_", "-");
 }
+
+/** `a container_registry`, `an image_builder`. */
+export function withArticle(type: string): string {
+  return `${/^[aeiou]/i.test(type) ? "an" : "a"} ${type}`;
+}

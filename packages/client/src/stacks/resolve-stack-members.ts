@@ -1,4 +1,4 @@
-import { commandOf } from "../components/component-record.js";
+import { commandOf, withArticle } from "../components/component-record.js";
 import { ComponentRows } from "../components/component-rows.js";
 import type { FlavorCatalog } from "../flavors/flavor-catalog.js";
 import type { StoreDatabase } from "../store/store-database.js";
@@ -39,9 +39,9 @@ export async function resolveStackMembers(
 async function unknownComponent(rows: ComponentRows, catalog: FlavorCatalog, type: string, name: string) {
   const sameName = await rows.named(name);
   if (sameName.length > 0) {
-    const types = sameName.map((row) => row.type).join(" and ");
+    const types = sameName.map((row) => withArticle(row.type)).join(" and ");
     return new StoreError(
-      `Component '${name}' is a ${types} component, not a ${type}: a stack's ${type} must be a ${type} component. Pick one from \`flavorstack ${commandOf(type)} list\`.`,
+      `Component '${name}' is ${types} component, not ${withArticle(type)}: a stack's ${type} must be ${withArticle(type)} component. Pick one from \`flavorstack ${commandOf(type)} list\`.`,
     );
   }
   await catalog.checkType(type);
