@@ -57,7 +57,9 @@ describeEachStore("Client: concurrent processes", (store) => {
     expect(dump.kysely_migration).toEqual(["0001-initial"]);
     expect(dump.stacks).toHaveLength(1);
     expect(dump.stack_components).toHaveLength(1);
-    const components = dump.components.map((row) => JSON.parse(row as string) as { type: string; name: string });
+    const components = (dump.components ?? []).map(
+      (row) => JSON.parse(row as string) as { type: string; name: string },
+    );
     expect(components.map((row) => `${row.type}/${row.name}`).sort()).toEqual(
       [
         "artifact_store/default",

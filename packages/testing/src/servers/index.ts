@@ -1,3 +1,4 @@
+export { freePort } from "./free-port.js";
 export { type GcsEmulator, type GcsEmulatorOptions, type GcsPendingUpload, startGcsEmulator } from "./gcs-emulator.js";
 export {
   missingPostgresPrograms,
