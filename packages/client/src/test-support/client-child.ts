@@ -5,11 +5,17 @@ const CLIENT_INDEX = new URL("../index.ts", import.meta.url).href;
 
 /**
  * Node strips the TypeScript of the client's sources; a relative `./x.js` that does not exist resolves to
- * `./x.ts`, as TypeScript's NodeNext resolution does. Dependencies load from their built `dist/`.
+ * `./x.ts`, as TypeScript's NodeNext resolution does. Dependencies load from their built `dist/`. Every module
+ * loaded is recorded in `loadedModules`.
  */
 const RESOLVE_TS_SOURCES = `
 import { registerHooks } from "node:module";
+const loadedModules = [];
 registerHooks({
+  load(url, context, nextLoad) {
+    loadedModules.push(url);
+    return nextLoad(url, context);
+  },
   resolve(specifier, context, nextResolve) {
     try {
       return nextResolve(specifier, context);
@@ -28,8 +34,8 @@ export interface ChildResult {
 }
 
 /**
- * Runs `body` (JavaScript, top-level await allowed, with `Client` and `StoreError` in scope and the input as
- * `input`) in a fresh Node process on the client's sources: a separate process, as a second user of a store is.
+ * Runs `body` (JavaScript, top-level await allowed, with `Client`, `StoreError`, the input as `input` and the
+ * URLs of the modules loaded so far as `loadedModules` in scope) in a fresh Node process on the client's sources: a separate process, as a second user of a store is.
  */
 export async function runClientChild(
   body: string,
