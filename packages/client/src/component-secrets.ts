@@ -7,7 +7,7 @@ import type { StoreDatabase } from "./store/store-database.js";
 import { StoreError } from "./store/store-error.js";
 
 /** The component a config belongs to. */
-export interface ComponentIdentity {
+interface ComponentIdentity {
   id: string;
   type: string;
   name: string;

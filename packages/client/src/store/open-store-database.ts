@@ -6,9 +6,9 @@ import type { StoreLocation } from "./store-location.js";
 import type { StoreSchema } from "./store-schema.js";
 
 /** How long an SQLite write waits for another process's write lock before it fails. */
-export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 /** How long connecting to PostgreSQL may take before the open fails. */
-export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Opens the store's database (SQLite through better-sqlite3, or a PostgreSQL pool through pg; each driver is loaded

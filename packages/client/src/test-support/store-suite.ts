@@ -11,7 +11,7 @@ import { openStoreDatabase } from "../store/open-store-database.js";
 import { resolveStoreLocation } from "../store/store-location.js";
 import type { StoreSchema } from "../store/store-schema.js";
 
-export type Dialect = "sqlite" | "postgres";
+type Dialect = "sqlite" | "postgres";
 
 /** The scope the tests' active stack is kept for. */
 export const TEST_SCOPE = "tester@suite";
