@@ -25,7 +25,13 @@ console.log(JSON.stringify(report));
 `;
 
 /** What listing must not load: zod, core's flavor entries, and the other dialect's driver. */
-const HEAVY = [/\/node_modules\/zod\//, /\/core\/dist\/index\.js$/, /\/core\/dist\/plugin\.js$/, /\/node_modules\/pg\//, /\/tsyringe\//];
+const HEAVY = [
+  /\/node_modules\/zod\//,
+  /\/core\/dist\/index\.js$/,
+  /\/core\/dist\/plugin\.js$/,
+  /\/node_modules\/pg\//,
+  /\/tsyringe\//,
+];
 
 describe("the client's start-up (module graph of a fresh process)", () => {
   let dir: string;
