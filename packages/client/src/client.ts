@@ -10,6 +10,7 @@ import {
 } from "./components/component-record.js";
 import { ComponentRows } from "./components/component-rows.js";
 import { FlavorCatalog, type IntegrationInfo } from "./flavors/flavor-catalog.js";
+import { createSecretStore, createSecretsKeySource, type SecretStore } from "./secrets/index.js";
 import { activeStackScope } from "./stacks/active-stack-scope.js";
 import { DEFAULT_STACK_NAME, ensureDefaultStack } from "./stacks/ensure-default-stack.js";
 import { resolveStackMembers } from "./stacks/resolve-stack-members.js";
@@ -61,7 +62,7 @@ interface ClientInit {
   location: StoreLocation;
   scope: string;
   catalog: FlavorCatalog;
-  secrets: ComponentSecrets;
+  secrets: SecretStore;
 }
 
 /**
@@ -76,6 +77,8 @@ export class Client {
   readonly #scope: string;
   readonly #catalog: FlavorCatalog;
   readonly #secrets: ComponentSecrets;
+  /** The store's secrets: create, list, describe, get, update, delete. */
+  readonly secrets: SecretStore;
 
   /** Use `Client.open()`. */
   constructor(init: ClientInit) {
@@ -83,7 +86,8 @@ export class Client {
     this.#db = init.db;
     this.#scope = init.scope;
     this.#catalog = init.catalog;
-    this.#secrets = init.secrets;
+    this.secrets = init.secrets;
+    this.#secrets = createComponentSecrets(init.secrets);
   }
 
   /** Opens (and if needed creates or migrates) the store, with its `default` stack. */
@@ -105,7 +109,7 @@ export class Client {
       location,
       scope: activeStackScope(env),
       catalog: new FlavorCatalog({ searchDirs, logger: options.logger }),
-      secrets: createComponentSecrets(),
+      secrets: createSecretStore({ db, key: createSecretsKeySource({ location, env, cwd }) }),
     });
   }
 
