@@ -231,6 +231,12 @@ describeEachStore("Client: components, stacks and the active stack", (store) => 
         client.registerStack({ name: "missing", components: { artifact_store: "default", image_builder: "kaniko" } }),
       [/No image_builder named 'kaniko'\. Known image_builder components: podman\./],
     );
+    await expectRefused(
+      url,
+      // @ts-expect-error: an unknown type, as untyped callers may pass
+      () => client.registerStack({ name: "typo", components: { artifact_store: "default", image_bulder: "podman" } }),
+      [/'image_bulder' is not a stack component type/],
+    );
     await expectRefused(url, () => client.registerStack({ name: "bare", components: { image_builder: "podman" } }), [
       /Stack 'bare' needs an artifact store/,
     ]);

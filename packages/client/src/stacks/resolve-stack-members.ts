@@ -37,6 +37,7 @@ export async function resolveStackMembers(
 }
 
 async function unknownComponent(rows: ComponentRows, catalog: FlavorCatalog, type: string, name: string) {
+  await catalog.checkType(type);
   const sameName = await rows.named(name);
   if (sameName.length > 0) {
     const types = sameName.map((row) => withArticle(row.type)).join(" and ");
@@ -44,7 +45,6 @@ async function unknownComponent(rows: ComponentRows, catalog: FlavorCatalog, typ
       `Component '${name}' is ${types} component, not ${withArticle(type)}: a stack's ${type} must be ${withArticle(type)} component. Pick one from \`flavorstack ${commandOf(type)} list\`.`,
     );
   }
-  await catalog.checkType(type);
   const known = (await rows.list(type)).map((row) => row.name);
   return new StoreError(
     `No ${type} named '${name}'. ${known.length > 0 ? `Known ${type} components: ${known.join(", ")}. ` : ""}Register it first (\`flavorstack ${commandOf(type)} register ${name} --flavor FLAVOR\`).`,
