@@ -3,8 +3,12 @@ import { runClientChild } from "./test-support/client-child.js";
 import { describeEachStore, dumpStore } from "./test-support/store-suite.js";
 
 const PROCESSES = 8;
+const COMPONENTS_PER_PROCESS = 5;
 
-/** Each process opens the (new) store, registers a component of its own and tries to take a shared name. */
+/**
+ * Each process opens the (new) store, registers components and a stack of its own, and tries to take a name that
+ * all of them want.
+ */
 const REGISTER = `
 const outcome = {};
 const attempt = async (key, work) => {
@@ -20,7 +24,12 @@ await attempt("open", async () => {
   client = await Client.open({ url: input.url, env: {}, integrationSearchDirs: [] });
 });
 if (client) {
-  await attempt("own", () => client.registerComponent({ type: "image_builder", flavor: "local", name: "builder-" + input.index }));
+  await attempt("own", async () => {
+    for (let n = 0; n < input.perProcess; n++) {
+      await client.registerComponent({ type: "image_builder", flavor: "local", name: "builder-" + input.index + "-" + n });
+    }
+    await client.registerStack({ name: "stack-" + input.index, components: { artifact_store: "default", image_builder: "builder-" + input.index + "-0" } });
+  });
   await attempt("shared", () => client.registerComponent({ type: "container_registry", flavor: "default", name: "shared", config: { uri: "127.0.0.1:" + (5000 + input.index) } }));
   await client.close();
 }
@@ -33,7 +42,9 @@ describeEachStore("Client: concurrent processes", (store) => {
   }, async () => {
     const { url } = await store.newStore();
     const results = await Promise.all(
-      Array.from({ length: PROCESSES }, (_, index) => runClientChild(REGISTER, { url, index })),
+      Array.from({ length: PROCESSES }, (_, index) =>
+        runClientChild(REGISTER, { url, index, perProcess: COMPONENTS_PER_PROCESS }),
+      ),
     );
     const outcomes = results.map((result) => {
       expect(result.stderr).toBe("");
@@ -55,8 +66,8 @@ describeEachStore("Client: concurrent processes", (store) => {
 
     const dump = await dumpStore(url);
     expect(dump.kysely_migration).toEqual(["0001-initial"]);
-    expect(dump.stacks).toHaveLength(1);
-    expect(dump.stack_components).toHaveLength(1);
+    expect(dump.stacks).toHaveLength(1 + PROCESSES);
+    expect(dump.stack_components).toHaveLength(1 + 2 * PROCESSES);
     const components = (dump.components ?? []).map(
       (row) => JSON.parse(row as string) as { type: string; name: string },
     );
@@ -64,7 +75,10 @@ describeEachStore("Client: concurrent processes", (store) => {
       [
         "artifact_store/default",
         "container_registry/shared",
-        ...Array.from({ length: PROCESSES }, (_, index) => `image_builder/builder-${index}`),
+        ...Array.from(
+          { length: PROCESSES * COMPONENTS_PER_PROCESS },
+          (_, n) => `image_builder/builder-${Math.floor(n / COMPONENTS_PER_PROCESS)}-${n % COMPONENTS_PER_PROCESS}`,
+        ),
       ].sort(),
     );
   });
