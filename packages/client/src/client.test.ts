@@ -395,6 +395,13 @@ describeEachStore("Client: components, stacks and the active stack", (store) => 
     await client.registerStack({ name: "s", components: { artifact_store: "default", orchestrator: "o" } });
     await expect(client.getStack("s")).rejects.toThrow(StackValidationError);
     await expect(client.getStack("s")).rejects.toThrow(/Missing stack components 'container_registry' for stack: s/);
+
+    // Without the integration, its components still list; making them says what is missing.
+    const without = await store.open(url, { integrationSearchDirs: [] });
+    expect((await without.listComponents("orchestrator")).map((component) => component.name)).toEqual(["o"]);
+    await expect(without.getStack("s")).rejects.toThrow(
+      /No orchestrator flavor named 'strict'\. No installed integration provides an orchestrator flavor\./,
+    );
   });
 });
 

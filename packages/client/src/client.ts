@@ -1,14 +1,9 @@
 import { fileURLToPath } from "node:url";
 import type { AnyFlavor, IntegrationProblem, Logger, Stack, StackComponentType } from "@flavorstack/core";
 import { type ComponentSecrets, createComponentSecrets } from "./component-secrets.js";
-import {
-  type ComponentRecord,
-  commandOf,
-  storedConfig,
-  toComponentRecord,
-  withArticle,
-} from "./components/component-record.js";
+import { type ComponentRecord, storedConfig, toComponentRecord } from "./components/component-record.js";
 import { ComponentRows } from "./components/component-rows.js";
+import { commandOf, withArticle } from "./components/component-type-words.js";
 import { FlavorCatalog, type IntegrationInfo } from "./flavors/flavor-catalog.js";
 import { createSecretStore, createSecretsKeySource, type SecretStore } from "./secrets/index.js";
 import { activeStackScope } from "./stacks/active-stack-scope.js";

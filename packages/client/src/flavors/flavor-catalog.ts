@@ -6,6 +6,7 @@ import type {
   Logger,
   StackComponentType,
 } from "@flavorstack/core";
+import { withArticle } from "../components/component-type-words.js";
 import { StoreError } from "../store/store-error.js";
 
 type Core = typeof import("@flavorstack/core");
@@ -77,7 +78,7 @@ export class FlavorCatalog {
       `No ${type} flavor named '${name}'. ${
         known.length > 0
           ? `Known ${type} flavors: ${known.join(", ")}.`
-          : `No installed integration provides a ${type} flavor.`
+          : `No installed integration provides ${withArticle(type)} flavor.`
       } Pick one of them, or install the integration that provides '${name}' (\`flavorstack integration list\` shows what is installed).`,
     );
   }

@@ -1,5 +1,5 @@
-import { commandOf, withArticle } from "../components/component-record.js";
 import { ComponentRows } from "../components/component-rows.js";
+import { commandOf, withArticle } from "../components/component-type-words.js";
 import type { FlavorCatalog } from "../flavors/flavor-catalog.js";
 import type { StoreDatabase } from "../store/store-database.js";
 import { StoreError } from "../store/store-error.js";
