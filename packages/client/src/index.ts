@@ -10,6 +10,13 @@ export {
 } from "./client.js";
 export type { ComponentRecord } from "./components/component-record.js";
 export type { IntegrationInfo } from "./flavors/flavor-catalog.js";
+export {
+  SECRET_MASK,
+  SECRETS_KEY_ENV,
+  type SecretInfo,
+  type SecretStore,
+  type SecretValues,
+} from "./secrets/index.js";
 export { ACTIVE_SCOPE_ENV, activeStackScope } from "./stacks/active-stack-scope.js";
 export { DEFAULT_ARTIFACT_STORE, DEFAULT_STACK_NAME } from "./stacks/ensure-default-stack.js";
 export type { StackMember, StackRecord } from "./stacks/stack-record.js";
