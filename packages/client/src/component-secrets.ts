@@ -13,21 +13,27 @@ interface ComponentIdentity {
   name: string;
 }
 
+/** A config with its secret fields taken out, and the write that keeps them. */
+interface SecretFieldsMove {
+  config: Record<string, unknown>;
+  apply(): Promise<void>;
+}
+
 /** What the client needs of the secrets store. */
 export interface ComponentSecrets {
   /** The top-level config fields a flavor's JSON Schema marks secret (`writeOnly: true`). */
   secretFieldNames(jsonSchema: Record<string, unknown>): string[];
   /**
-   * Moves the plain values of the secret fields into the component's own secret (`<type>-<name>`, owned by its
-   * id; made, updated or renamed through `db`) and returns the config to store: references in their place, every
-   * other value as it was.
+   * Takes the plain values of the secret fields out of the config: the returned config holds references to the
+   * component's own secret (`<type>-<name>`, owned by its id) in their place, every other value as it was.
+   * `apply()` writes that secret (made, updated, renamed or deleted) through `db`, after the component's row.
    */
-  ownSecretFields(
+  moveSecretFields(
     db: StoreDatabase,
     component: ComponentIdentity,
     config: Record<string, unknown>,
     secretFields: readonly string[],
-  ): Promise<Record<string, unknown>>;
+  ): Promise<SecretFieldsMove>;
   /** The config with every `{{name.key}}` resolved; an unknown secret or key is a StoreError naming the reference. */
   resolveReferences(db: StoreDatabase, config: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** The config for display: the component's own secret fields as `********`, user references kept. */
@@ -42,14 +48,14 @@ export function createComponentSecrets(): ComponentSecrets {
       Object.entries((jsonSchema.properties ?? {}) as Record<string, { writeOnly?: boolean }>)
         .filter(([, property]) => property.writeOnly === true)
         .map(([name]) => name),
-    async ownSecretFields(_db, component, config, secretFields) {
+    async moveSecretFields(_db, component, config, secretFields) {
       const given = secretFields.filter((field) => config[field] !== undefined);
       if (given.length > 0) {
         throw new StoreError(
           `Secret fields (${given.join(", ")}) of ${component.type} '${component.name}' cannot be stored yet: this build has no secrets store.`,
         );
       }
-      return config;
+      return { config, apply: async () => {} };
     },
     async resolveReferences(_db, config) {
       if (REFERENCE.test(JSON.stringify(config))) {
