@@ -145,22 +145,22 @@ export class Client {
       const existing = await rows.find(type, name);
       if (existing) throw duplicateComponent(type, name, existing.flavor);
       flavor.parseConfig(await this.#secrets.resolveReferences(trx, config));
+      const id = crypto.randomUUID();
+      const move = await this.#secrets.moveSecretFields(trx, { id, type, name }, config, secretFields);
       const now = storeTimestamp();
       const row = {
-        id: crypto.randomUUID(),
+        id,
         type,
         flavor: flavor.name,
         name,
-        config: "{}",
+        config: JSON.stringify(move.config),
         created_at: now,
         updated_at: now,
       };
       await rows.insert(row).catch((error: unknown) => {
         throw isUniqueViolation(error) ? duplicateComponent(type, name, flavor.name) : error;
       });
-      const stored = await this.#secrets.ownSecretFields(trx, row, config, secretFields);
-      row.config = JSON.stringify(stored);
-      await rows.update(row.id, { name, config: row.config, updated_at: now });
+      await move.apply();
       return this.#componentRecord(row);
     });
   }
@@ -182,16 +182,13 @@ export class Client {
         else config[field] = value;
       }
       flavor.parseConfig(await this.#secrets.resolveReferences(trx, config));
-      const stored = await this.#secrets.ownSecretFields(
-        trx,
-        { id: row.id, type, name: newName },
-        config,
-        secretFields,
-      );
-      const updated = { ...row, name: newName, config: JSON.stringify(stored), updated_at: storeTimestamp() };
-      await rows.update(row.id, updated).catch((error: unknown) => {
+      const move = await this.#secrets.moveSecretFields(trx, { id: row.id, type, name: newName }, config, secretFields);
+      const changed = { name: newName, config: JSON.stringify(move.config), updated_at: storeTimestamp() };
+      const updated = { ...row, ...changed };
+      await rows.update(row.id, changed).catch((error: unknown) => {
         throw isUniqueViolation(error) ? duplicateComponent(type, newName, row.flavor) : error;
       });
+      await move.apply();
       return this.#componentRecord(updated);
     });
   }
