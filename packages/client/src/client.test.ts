@@ -360,6 +360,16 @@ describeEachStore("Client: components, stacks and the active stack", (store) => 
       () => client.updateComponent("orchestrator", "o", { config: { endpoint: "{{vault.nope}}" } }),
       [/\{\{vault\.nope\}\} in endpoint: the secret 'vault' has no key 'nope'/],
     );
+    // Renamed, the component takes its secret along; deleted, the secret goes with it.
+    await client.updateComponent("orchestrator", "o", { name: "o2" });
+    expect((await client.secrets.list()).map((secret) => secret.name)).toEqual(["orchestrator-o2", "vault"]);
+    expect((await client.getStack("s")).component("orchestrator")?.config).toEqual({
+      token,
+      endpoint: "https://vault.internal",
+    });
+    await client.deleteStack("s");
+    await client.deleteComponent("orchestrator", "o2");
+    expect((await client.secrets.list()).map((secret) => secret.name)).toEqual(["vault"]);
     await expectRefused(
       url,
       () =>
