@@ -51,6 +51,11 @@ done
 if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
   missing+=(busybox-static)
 fi
+# PostgreSQL, which the client's tests start (@flavorstack/testing/servers startPostgres): its programs live in
+# /usr/lib/postgresql/<major>/bin, not on PATH.
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
 
 if ((${#missing[@]})); then
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and apt-get is not available: install them by hand"

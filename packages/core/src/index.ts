@@ -66,7 +66,11 @@ export {
 } from "./registry/dependency-injection.js";
 export { FlavorRegistry } from "./registry/flavor-registry.js";
 export type { Integration } from "./registry/integration.js";
-export { INTEGRATION_MANIFEST_FIELD, IntegrationRegistry } from "./registry/integration-registry.js";
+export {
+  INTEGRATION_MANIFEST_FIELD,
+  type IntegrationProblem,
+  IntegrationRegistry,
+} from "./registry/integration-registry.js";
 export type { AnyFlavor, CreateComponentInput, Flavor } from "./stack/flavor.js";
 export { createStack, SKIP_STACK_VALIDATION_ENV, Stack, type StackInit } from "./stack/stack.js";
 export type { AnyStackComponent, StackComponentOf } from "./stack/stack-component.js";

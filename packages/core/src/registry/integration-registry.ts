@@ -12,9 +12,16 @@ import type { FlavorRegistrar, Integration } from "./integration.js";
  */
 export const INTEGRATION_MANIFEST_FIELD = "flavorstack";
 
+/** An installed integration package that `discover` could not load. */
+export interface IntegrationProblem {
+  packageDir: string;
+  message: string;
+}
+
 /** Integrations by name; registering one registers its flavors into the flavor registry. */
 export class IntegrationRegistry {
   readonly #integrations = new Map<string, Integration>();
+  readonly #problems: IntegrationProblem[] = [];
   readonly #flavors: FlavorRegistrar;
   readonly #logger: Logger;
 
@@ -49,6 +56,11 @@ export class IntegrationRegistry {
     );
   }
 
+  /** The integration packages `discover` found but could not load, each once. */
+  problems(): IntegrationProblem[] {
+    return [...this.#problems];
+  }
+
   list(): Integration[] {
     return [...this.#integrations.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -56,11 +68,12 @@ export class IntegrationRegistry {
   /**
    * Finds installed integration packages (named `@flavorstack/*` or
    * `[@scope/]flavorstack-*`) in the `node_modules` folders from `fromDir` upwards and registers those not yet known. A package that fails
-   * to load is logged, not raised, so one broken integration hides no other.
+   * to load is logged and kept in `problems()`, not raised, so one broken integration hides no other.
    */
   async discover(fromDir: string = process.cwd()): Promise<Integration[]> {
     const found: Integration[] = [];
     for (const { packageDir, manifestText } of await findIntegrationPackages(fromDir)) {
+      if (this.#problems.some((problem) => problem.packageDir === packageDir)) continue;
       try {
         const manifest = JSON.parse(manifestText);
         const { integration: entry, export: exportName } = manifest[INTEGRATION_MANIFEST_FIELD] ?? {};
@@ -78,7 +91,9 @@ export class IntegrationRegistry {
         await this.register(integration);
         found.push(integration);
       } catch (error) {
-        this.#logger.warn(`Could not load the integration in ${packageDir}: ${errorMessage(error)}`);
+        const problem = { packageDir, message: errorMessage(error) };
+        this.#problems.push(problem);
+        this.#logger.warn(`Could not load the integration in ${packageDir}: ${problem.message}`);
       }
     }
     return found;

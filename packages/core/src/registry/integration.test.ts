@@ -103,5 +103,17 @@ describe("IntegrationRegistry.discover", () => {
       /flavorstack-misnamed: \.\/index\.js has no 'MisnamedIntegration' export that is an Integration: fix the "flavorstack" field of its package\.json/,
     );
     expect(resolve(container, FlavorRegistryToken).list().length).toBeGreaterThan(0);
+
+    const registry = resolve(container, IntegrationRegistryToken);
+    const problems = registry.problems().sort((a, b) => a.packageDir.localeCompare(b.packageDir));
+    expect(problems.map((problem) => path.basename(problem.packageDir))).toEqual([
+      "flavorstack-broken",
+      "flavorstack-misnamed",
+    ]);
+    expect(problems[0]?.message).toBe("boom at import");
+    // A second discovery from the same place neither retries nor repeats the broken packages.
+    expect(await registry.discover(path.join(root, "app"))).toEqual([]);
+    expect(registry.problems()).toHaveLength(2);
+    expect(warnings).toHaveLength(2);
   });
 });

@@ -1,5 +1,12 @@
 export { manifestDigest, type RunningRegistry, startRegistry } from "./docker-registry.js";
+export { freePort } from "./free-port.js";
 export { type GcsEmulator, type GcsEmulatorOptions, type GcsPendingUpload, startGcsEmulator } from "./gcs-emulator.js";
+export {
+  missingPostgresPrograms,
+  type PostgresServer,
+  type PostgresServerOptions,
+  startPostgres,
+} from "./postgres-server.js";
 export {
   type RecordedRequest,
   type RecordingProxy,
