@@ -235,10 +235,11 @@ describe("components, stacks and secrets", () => {
       "s3://other",
       "--key",
       "{{aws.key}}",
+      "--secret",
+      "{{aws.secret}}",
     );
-    expect((await okJson<{ config: { key: string } }>("artifact-store", "describe", "referenced")).config.key).toBe(
-      "{{aws.key}}",
-    );
+    const { config } = await okJson<{ config: Record<string, string> }>("artifact-store", "describe", "referenced");
+    expect(config).toMatchObject({ key: "{{aws.key}}", secret: "{{aws.secret}}" });
   });
 
   it("stack register, list, describe, set, update, validate and delete", async () => {
