@@ -11,8 +11,11 @@ const SECRET_VALUE = "hunter2-do-not-print";
 /** A valid secrets key (32 bytes, base64) that is not the store's. */
 const OTHER_SECRETS_KEY = Buffer.alloc(32, 7).toString("base64");
 
-/** Debian's unprivileged user, for the read-only case: the tests run as root, which ignores file modes. */
-const UNPRIVILEGED = { uid: "nobody", gid: "nogroup" };
+/**
+ * For the read-only case: root ignores file modes, so as root (CI) the command runs as Debian's unprivileged
+ * user; anyone else is refused by the modes already.
+ */
+const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: "nobody", gid: "nogroup" } : undefined;
 
 interface BadInput {
   name: string;
@@ -350,7 +353,7 @@ describe("bad stores", () => {
     await chmod(sandbox.storeFile, 0o444);
     await chmod(storeDir, 0o555);
     const before = await sandbox.storeHash();
-    const result = await sandbox.run(["artifact-store", "register", "x", "--flavor", "local"], { user: UNPRIVILEGED });
+    const result = await sandbox.run(["artifact-store", "register", "x", "--flavor", "local"], UNPRIVILEGED ? { user: UNPRIVILEGED } : {});
     expectRefusal(result, 1, /Cannot open the store \S*store\.db: it cannot be opened for reading and writing/);
     expect(await sandbox.storeHash()).toBe(before);
   });
