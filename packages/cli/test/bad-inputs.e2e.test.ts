@@ -353,7 +353,10 @@ describe("bad stores", () => {
     await chmod(sandbox.storeFile, 0o444);
     await chmod(storeDir, 0o555);
     const before = await sandbox.storeHash();
-    const result = await sandbox.run(["artifact-store", "register", "x", "--flavor", "local"], UNPRIVILEGED ? { user: UNPRIVILEGED } : {});
+    const result = await sandbox.run(
+      ["artifact-store", "register", "x", "--flavor", "local"],
+      UNPRIVILEGED ? { user: UNPRIVILEGED } : {},
+    );
     expectRefusal(result, 1, /Cannot open the store \S*store\.db: it cannot be opened for reading and writing/);
     expect(await sandbox.storeHash()).toBe(before);
   });
