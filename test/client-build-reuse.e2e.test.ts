@@ -5,15 +5,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@flavorstack/client";
-import { silentLogger } from "@flavorstack/core";
+import { SKIP_STACK_VALIDATION_ENV, silentLogger } from "@flavorstack/core";
 import type { KubernetesDouble } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE, startKanikoDouble } from "@flavorstack/testing/kaniko";
 import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
 import { storeBackends } from "./support/store-backends.js";
 
-const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
+const testDir = path.dirname(fileURLToPath(import.meta.url));
+const helloDir = path.resolve(testDir, "../examples/hello");
+/** The integrations installed here (test/node_modules): kaniko, s3, gcp. */
+const integrationSearchDirs = [testDir];
 
 let registry: RunningRegistry;
 let baseImage: string;
@@ -42,6 +45,26 @@ async function helloCopy(): Promise<string> {
   return dir;
 }
 
+/**
+ * Sets process env for the kaniko builds, restored by the returned function: the builder reads KUBECONFIG, and
+ * kaniko's stack validator refuses a registry on 127.0.0.1 (the double's executor pushes there, a real cluster
+ * could not), which FLAVORSTACK_SKIP_STACK_VALIDATION lets through as ZENML_SKIP_STACK_VALIDATION does.
+ */
+function setKanikoEnv(kubeconfig: string): () => void {
+  const saved = {
+    KUBECONFIG: process.env.KUBECONFIG,
+    [SKIP_STACK_VALIDATION_ENV]: process.env[SKIP_STACK_VALIDATION_ENV],
+  };
+  process.env.KUBECONFIG = kubeconfig;
+  process.env[SKIP_STACK_VALIDATION_ENV] = "1";
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
 async function deleteManifest(repository: string, digest: string): Promise<void> {
   const response = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, { method: "DELETE" });
   expect(response.status).toBe(202);
@@ -54,7 +77,12 @@ describe("build reuse with the local builder (buildah)", () => {
   beforeAll(async () => {
     const home = await scratchDir("flavorstack-reuse-home-");
     contextDir = await helloCopy();
-    client = await Client.open({ cwd: home, env: { FLAVORSTACK_HOME: home }, logger: silentLogger });
+    client = await Client.open({
+      cwd: home,
+      env: { FLAVORSTACK_HOME: home },
+      logger: silentLogger,
+      integrationSearchDirs,
+    });
     cleanups.push(() => client.close());
     await client.registerComponent({
       type: "container_registry",
@@ -143,28 +171,21 @@ describe("build reuse with kaniko on the Kubernetes double", () => {
   let cluster: KubernetesDouble;
   let client: Client;
   let contextDir: string;
-  let kubeconfig: string;
-  let previousKubeconfig: string | undefined;
-
-  beforeEach(async () => {
-    previousKubeconfig = process.env.KUBECONFIG;
-  });
-  afterEach(() => {
-    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previousKubeconfig;
-  });
+  let restoreEnv: () => void;
 
   beforeAll(async () => {
     const home = await scratchDir("flavorstack-reuse-kaniko-");
     contextDir = await helloCopy();
     cluster = await startKanikoDouble({});
     cleanups.push(() => cluster.stop());
-    kubeconfig = path.join(home, "kubeconfig");
+    const kubeconfig = path.join(home, "kubeconfig");
     await writeFile(kubeconfig, cluster.kubeconfig);
+    restoreEnv = setKanikoEnv(kubeconfig);
     client = await Client.open({
       cwd: home,
-      env: { FLAVORSTACK_HOME: home, KUBECONFIG: kubeconfig },
+      env: { FLAVORSTACK_HOME: home },
       logger: silentLogger,
+      integrationSearchDirs,
     });
     cleanups.push(() => client.close());
     await client.registerComponent({
@@ -194,8 +215,9 @@ describe("build reuse with kaniko on the Kubernetes double", () => {
         .map((event) => event.involvedObject.name),
     ).size;
 
+  afterAll(() => restoreEnv?.());
+
   it("the second build of an unchanged context creates no pod and streams nothing", async () => {
-    process.env.KUBECONFIG = kubeconfig;
     const sent: number[] = [];
     const build = () =>
       client.build({
@@ -227,8 +249,7 @@ for (const backend of storeBackends()) {
     let cluster: KubernetesDouble;
     let client: Client;
     let contextDir: string;
-    let kubeconfig: string;
-    let previousKubeconfig: string | undefined;
+    let restoreEnv: () => void;
 
     beforeAll(async () => {
       await backend.start();
@@ -237,11 +258,17 @@ for (const backend of storeBackends()) {
       contextDir = await helloCopy();
       cluster = await startKanikoDouble({});
       cleanups.push(() => cluster.stop());
-      kubeconfig = path.join(home, "kubeconfig");
+      const kubeconfig = path.join(home, "kubeconfig");
       await writeFile(kubeconfig, cluster.kubeconfig);
+      restoreEnv = setKanikoEnv(kubeconfig);
       const credentials = Object.keys(backend.podCredentials).length > 0;
       if (credentials) cluster.createSecret(KANIKO_NAMESPACE, "store-credentials", backend.podCredentials);
-      client = await Client.open({ cwd: home, env: { FLAVORSTACK_HOME: home }, logger: silentLogger });
+      client = await Client.open({
+        cwd: home,
+        env: { FLAVORSTACK_HOME: home },
+        logger: silentLogger,
+        integrationSearchDirs,
+      });
       cleanups.push(() => client.close());
       const { flavor, config } = backend.storeConfig(`reuse-${process.pid}`);
       await client.registerComponent({ type: "artifact_store", flavor, name: "bucket", config });
@@ -265,14 +292,9 @@ for (const backend of storeBackends()) {
         name: "cloud",
         components: { artifact_store: "bucket", container_registry: "registry", image_builder: "kaniko" },
       });
-      previousKubeconfig = process.env.KUBECONFIG;
-      process.env.KUBECONFIG = kubeconfig;
     });
 
-    afterAll(() => {
-      if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = previousKubeconfig;
-    });
+    afterAll(() => restoreEnv?.());
 
     it("uploads the context once; the reused build uploads no byte and starts no pod", async () => {
       const build = () =>

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { AnyFlavor, IntegrationProblem, Logger, Stack, StackComponentType } from "@flavorstack/core";
+import type { BuildInput, BuildOutcome } from "./builds/build-with-reuse.js";
 import { type ComponentSecrets, createComponentSecrets } from "./component-secrets.js";
 import { type ComponentRecord, storedConfig, toComponentRecord } from "./components/component-record.js";
 import { ComponentRows } from "./components/component-rows.js";
@@ -314,6 +315,22 @@ export class Client {
     const stack = core.createStack({ id: record.id, name: record.name, components });
     stack.validate();
     return stack;
+  }
+
+  /**
+   * Builds `input.contextDir` with the stack's image builder and pushes to its registry, or reuses an earlier
+   * build's image when the build checksum matches and the registry still has it (see `buildWithReuse`).
+   */
+  async build(input: BuildInput): Promise<BuildOutcome> {
+    const record = await this.getStackRecord(input.stack);
+    const stack = await this.getStack(record.name);
+    const builder = record.components.image_builder;
+    // The stored config: secret fields hold references there, never values, so the checksum holds no secret.
+    const builderConfig = builder
+      ? storedConfig(await this.#requireComponent(this.#db, "image_builder", builder.name))
+      : {};
+    const { buildWithReuse } = await import("./builds/build-with-reuse.js");
+    return buildWithReuse(this.#db, { stack, stackId: record.id, builderConfig }, input);
   }
 
   async #activeName(db: StoreDatabase): Promise<string> {

@@ -1,6 +1,7 @@
 // @flavorstack/client: the store of components, stacks and the active stack, in SQLite on one machine
 // or PostgreSQL for a team.
 
+export type { BuildInput, BuildOutcome } from "./builds/build-with-reuse.js";
 export {
   Client,
   type ClientOptions,

@@ -42,7 +42,7 @@ export interface BuildOutcome {
 export interface BuildTarget {
   stack: Stack;
   stackId: string;
-  /** The image builder's config without its secret fields. */
+  /** The image builder's config as stored: secret fields hold `{{secret.key}}` references, never values. */
   builderConfig: Record<string, unknown>;
 }
 
@@ -59,7 +59,6 @@ export async function buildWithReuse(
 ): Promise<BuildOutcome> {
   const { BuildContext, ImageReference } = await import("@flavorstack/core");
   const { stack } = target;
-  stack.validate();
   const builder = stack.imageBuilder;
   if (!builder) {
     throw new StoreError(
