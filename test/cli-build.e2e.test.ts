@@ -1,47 +1,21 @@
 // `flavorstack build` through the built binary, as a new user runs it: a stack of the local builder (buildah) and a
 // real registry, registered with the CLI in an empty directory; the second build of the same inputs is reused.
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
+import { type CliResult, runFlavorstack } from "./support/flavorstack-cli.js";
 
-const CLI_BIN = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("@flavorstack/cli/package.json")),
-  "dist",
-  "bin.js",
-);
 const HELLO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 
 let registry: RunningRegistry;
 let baseImage: string;
 let dir: string;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function flavorstack(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI_BIN, ...args],
-      {
-        cwd: dir,
-        encoding: "utf8",
-        timeout: 300_000,
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, FLAVORSTACK_ACTIVE_SCOPE: "e2e@cli-build" },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const flavorstack = (...args: string[]) => runFlavorstack(args, dir);
 
 async function ok(...args: string[]): Promise<CliResult> {
   const result = await flavorstack(...args);

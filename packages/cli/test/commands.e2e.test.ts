@@ -273,15 +273,3 @@ describe("components, stacks and secrets", () => {
     expect(await ok("artifact-store", "list")).not.toMatch(/elsewhere/);
   });
 });
-
-describe("concurrency", () => {
-  it("8 processes registering components at once against one SQLite store all succeed", async () => {
-    const names = Array.from({ length: 8 }, (_, i) => `parallel-${i}`);
-    const results = await Promise.all(
-      names.map((name) => sandbox.run(["artifact-store", "register", name, "--flavor", "local"])),
-    );
-    for (const result of results) expect(result.code, result.stderr).toBe(0);
-    const listed = await okJson<{ name: string }[]>("artifact-store", "list");
-    expect(listed.map((record) => record.name)).toEqual(expect.arrayContaining(names));
-  });
-});
