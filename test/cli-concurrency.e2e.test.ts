@@ -35,12 +35,11 @@ const BACKENDS = [
   },
 ];
 
-describe.each(BACKENDS)("$name", ({ store, skip }) => {
-  const flavorstack = (url: string, ...args: string[]) => runFlavorstack(["--store", url, ...args], dir);
+for (const { name, store, skip } of BACKENDS) {
+  describe(name, { skip: skip !== undefined, meta: { skipReason: skip } }, () => {
+    const flavorstack = (url: string, ...args: string[]) => runFlavorstack(["--store", url, ...args], dir);
 
-  it.skipIf(skip !== undefined, skip)(
-    `${PROCESSES} processes registering different components at once on a fresh store all succeed`,
-    async () => {
+    it(`${PROCESSES} processes registering different components at once on a fresh store all succeed`, async () => {
       const url = await store("different-names");
       const names = Array.from({ length: PROCESSES }, (_, i) => `parallel-${i}`);
       const results = await Promise.all(
@@ -53,12 +52,9 @@ describe.each(BACKENDS)("$name", ({ store, skip }) => {
       expect(listed.map((record) => record.name).sort()).toEqual(["default", ...names].sort());
       const stacks = JSON.parse((await flavorstack(url, "stack", "list", "--json")).stdout) as { name: string }[];
       expect(stacks.map((stack) => stack.name)).toEqual(["default"]);
-    },
-  );
+    });
 
-  it.skipIf(skip !== undefined, skip)(
-    `${PROCESSES} processes registering the same name at once: one wins, the others are refused cleanly`,
-    async () => {
+    it(`${PROCESSES} processes registering the same name at once: one wins, the others are refused cleanly`, async () => {
       const url = await store("same-name");
       const results = await Promise.all(
         Array.from({ length: PROCESSES }, () =>
@@ -75,6 +71,6 @@ describe.each(BACKENDS)("$name", ({ store, skip }) => {
         name: string;
       }[];
       expect(listed.map((record) => record.name)).toEqual(["shared"]);
-    },
-  );
-});
+    });
+  });
+}
