@@ -321,6 +321,25 @@ describe("bad inputs against a store in use", () => {
   });
 });
 
+describe("FLAVORSTACK_DEBUG", () => {
+  let sandbox: CliSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createCliSandbox();
+  });
+
+  afterAll(async () => {
+    await sandbox.remove();
+  });
+
+  it("adds the stack trace and its causes to an error", async () => {
+    const result = await sandbox.run(["stack", "set", "nope"], { env: { FLAVORSTACK_DEBUG: "1" } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: No stack named 'nope'/m);
+    expect(result.stderr).toMatch(/^\s+at /m);
+  });
+});
+
 describe("bad stores", () => {
   let sandbox: CliSandbox;
 
