@@ -1,13 +1,17 @@
 // `flavorstack build` through the built binary, as a new user runs it: a stack of the local builder (buildah) and a
-// real registry, registered with the CLI in an empty directory; the second build of the same inputs is reused.
+// real registry, registered with the CLI in an empty directory; the second build of the same inputs is reused. And
+// Ctrl-C during a kaniko build on the Kubernetes double leaves no pod.
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SKIP_STACK_VALIDATION_ENV } from "@flavorstack/core";
+import type { KubernetesDouble } from "@flavorstack/testing";
+import { startKanikoDouble } from "@flavorstack/testing/kaniko";
 import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
-import { type CliResult, runFlavorstack } from "./support/flavorstack-cli.js";
+import { type CliResult, runFlavorstack, startFlavorstack } from "./support/flavorstack-cli.js";
 
 const HELLO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 
@@ -77,5 +81,51 @@ describe("flavorstack build", () => {
     expect(broken.stdout).toBe("");
     expect(broken.stderr).toMatch(/^error: /m);
     expect(broken.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("flavorstack build with kaniko on the Kubernetes double", () => {
+  let cluster: KubernetesDouble;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    // The pod stays pending for a minute: Ctrl-C comes while it exists.
+    cluster = await startKanikoDouble({ faults: { slowStart: { ms: 60_000 } } });
+    const kubeconfig = path.join(dir, "kubeconfig");
+    await writeFile(kubeconfig, cluster.kubeconfig);
+    // kaniko's validator refuses a registry on 127.0.0.1, which a cluster could not reach; the double can.
+    env = { KUBECONFIG: kubeconfig, [SKIP_STACK_VALIDATION_ENV]: "1" };
+    await ok("image-builder", "register", "kaniko", "--flavor", "kaniko", "--kubernetes-context", cluster.contextName);
+    await ok("stack", "register", "cluster", "-a", "default", "-c", "registry", "-i", "kaniko");
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("Ctrl-C while the pod is pending: the pod is deleted and the command ends with one message", async () => {
+    const run = startFlavorstack(
+      [
+        "build",
+        "hello",
+        "--image",
+        "flavorstack/hello:interrupted",
+        "--stack",
+        "cluster",
+        "--build-arg",
+        `BASE_IMAGE=${baseImage}`,
+      ],
+      dir,
+      env,
+    );
+    await cluster.waitForPodCount(1, 60_000);
+    run.child.kill("SIGINT");
+    const result = await run.result;
+    expect(result.code === 130 || result.signal === "SIGINT", `${result.code} ${result.signal}: ${result.stderr}`).toBe(
+      true,
+    );
+    expect(result.stdout).toBe("");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(cluster.pods()).toEqual([]);
   });
 });
