@@ -121,9 +121,9 @@ describe("flavorstack build with kaniko on the Kubernetes double", () => {
     await cluster.waitForPodCount(1, 60_000);
     run.child.kill("SIGINT");
     const result = await run.result;
-    expect(result.code === 130 || result.signal === "SIGINT", `${result.code} ${result.signal}: ${result.stderr}`).toBe(
-      true,
-    );
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toMatch(/deleting the kaniko build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8}/);
+    expect(result.stderr).toMatch(/^error: The build of \S+ was interrupted by SIGINT\.$/m);
     expect(result.stdout).toBe("");
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(cluster.pods()).toEqual([]);
