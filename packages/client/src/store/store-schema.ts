@@ -10,7 +10,7 @@ export interface StoreSchema {
 }
 
 /** Facts about the store itself, e.g. `secrets_key_check`. */
-export interface StoreMetaTable {
+interface StoreMetaTable {
   key: string;
   value: string;
 }
@@ -35,19 +35,19 @@ export interface StackTable {
 }
 
 /** One row per component of a stack: at most one per type. */
-export interface StackComponentTable {
+interface StackComponentTable {
   stack_id: string;
   type: string;
   component_id: string;
 }
 
 /** The active stack of one scope (a user on a machine, see `activeStackScope`); none means `default`. */
-export interface ActiveStackTable {
+interface ActiveStackTable {
   scope: string;
   stack_id: string;
 }
 
-export interface SecretTable {
+interface SecretTable {
   id: string;
   name: string;
   /** AES-256-GCM of the JSON of the secret's values. */
@@ -58,7 +58,7 @@ export interface SecretTable {
   updated_at: string;
 }
 
-export interface BuildTable {
+interface BuildTable {
   id: string;
   stack_id: string | null;
   /** The container registry's URI the image was pushed to. */
