@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "@flavorstack/client";
+import { type BuildInput, Client } from "@flavorstack/client";
 import { SKIP_STACK_VALIDATION_ENV, silentLogger } from "@flavorstack/core";
 import type { KubernetesDouble } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE, startKanikoDouble } from "@flavorstack/testing/kaniko";
@@ -65,6 +65,67 @@ function setKanikoEnv(kubeconfig: string): () => void {
   };
 }
 
+/** A Kubernetes double running the simulated kaniko, and the process env pointed at it until `restoreEnv()`. */
+async function startCluster(): Promise<{ cluster: KubernetesDouble; restoreEnv: () => void }> {
+  const cluster = await startKanikoDouble({});
+  cleanups.push(() => cluster.stop());
+  const kubeconfig = path.join(await scratchDir("flavorstack-reuse-kubeconfig-"), "kubeconfig");
+  await writeFile(kubeconfig, cluster.kubeconfig);
+  return { cluster, restoreEnv: setKanikoEnv(kubeconfig) };
+}
+
+interface ComponentSpec {
+  flavor: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * A client on a store of its own holding stack `name`: the test registry, the image builder given and the artifact
+ * store given (else the default local one).
+ */
+async function clientWithStack(
+  name: string,
+  components: { imageBuilder: ComponentSpec; artifactStore?: ComponentSpec },
+): Promise<Client> {
+  const home = await scratchDir(`flavorstack-reuse-${name}-`);
+  const client = await Client.open({
+    cwd: home,
+    env: { FLAVORSTACK_HOME: home },
+    logger: silentLogger,
+    integrationSearchDirs,
+  });
+  cleanups.push(() => client.close());
+  if (components.artifactStore) {
+    await client.registerComponent({ type: "artifact_store", name: "bucket", ...components.artifactStore });
+  }
+  await client.registerComponent({
+    type: "container_registry",
+    flavor: "default",
+    name: "registry",
+    config: { uri: registry.hostPort },
+  });
+  await client.registerComponent({ type: "image_builder", name: "builder", ...components.imageBuilder });
+  await client.registerStack({
+    name,
+    components: {
+      artifact_store: components.artifactStore ? "bucket" : "default",
+      container_registry: "registry",
+      image_builder: "builder",
+    },
+  });
+  return client;
+}
+
+/** Pods the double scheduled so far: each leaves a Scheduled event behind, also after it is deleted. */
+function podsScheduled(cluster: KubernetesDouble): number {
+  return new Set(
+    cluster
+      .events()
+      .filter((event) => event.reason === "Scheduled")
+      .map((event) => event.involvedObject.name),
+  ).size;
+}
+
 async function deleteManifest(repository: string, digest: string): Promise<void> {
   const response = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, { method: "DELETE" });
   expect(response.status).toBe(202);
@@ -75,34 +136,11 @@ describe("build reuse with the local builder (buildah)", () => {
   let contextDir: string;
 
   beforeAll(async () => {
-    const home = await scratchDir("flavorstack-reuse-home-");
     contextDir = await helloCopy();
-    client = await Client.open({
-      cwd: home,
-      env: { FLAVORSTACK_HOME: home },
-      logger: silentLogger,
-      integrationSearchDirs,
-    });
-    cleanups.push(() => client.close());
-    await client.registerComponent({
-      type: "container_registry",
-      flavor: "default",
-      name: "registry",
-      config: { uri: registry.hostPort },
-    });
-    await client.registerComponent({
-      type: "image_builder",
-      flavor: "local",
-      name: "buildah",
-      config: { engine: "buildah" },
-    });
-    await client.registerStack({
-      name: "local",
-      components: { artifact_store: "default", container_registry: "registry", image_builder: "buildah" },
-    });
+    client = await clientWithStack("local", { imageBuilder: { flavor: "local", config: { engine: "buildah" } } });
   });
 
-  const build = (options: { reuse?: boolean; labels?: Record<string, string> } = {}) =>
+  const build = (options: Partial<BuildInput> = {}) =>
     client.build({
       contextDir,
       image: "flavorstack/hello:reuse",
@@ -115,15 +153,10 @@ describe("build reuse with the local builder (buildah)", () => {
     const first = await build();
     expect(first.reused).toBe(false);
     expect(first.image).toMatch(new RegExp(`^${registry.hostPort}/flavorstack/hello:reuse@sha256:[0-9a-f]{64}$`));
-    const digest = first.image.split("@")[1];
-    expect(await manifestDigest(registry.hostPort, "flavorstack/hello", "reuse")).toBe(digest);
+    expect(await manifestDigest(registry.hostPort, "flavorstack/hello", "reuse")).toBe(first.image.split("@")[1]);
 
     const logs: string[] = [];
-    const second = await client.build({
-      contextDir,
-      image: "flavorstack/hello:reuse",
-      stack: "local",
-      buildArgs: { BASE_IMAGE: baseImage },
+    const second = await build({
       onLog: (line) => logs.push(line),
       logger: { ...silentLogger, info: (message: string) => logs.push(message) },
     });
@@ -141,8 +174,7 @@ describe("build reuse with the local builder (buildah)", () => {
 
   it("builds again when the registry no longer has the recorded image", async () => {
     const first = await build();
-    const reused = await build();
-    expect(reused.reused).toBe(true);
+    expect((await build()).reused).toBe(true);
     await deleteManifest("flavorstack/hello", first.image.split("@")[1] ?? "");
     const rebuilt = await build();
     expect(rebuilt.reused).toBe(false);
@@ -153,14 +185,10 @@ describe("build reuse with the local builder (buildah)", () => {
     const first = await build();
     expect((await build()).reused).toBe(true);
     // Push the base again under the same tag with other content: its digest changes.
-    const otherBase = await helloCopy();
-    await writeFile(path.join(otherBase, "Dockerfile"), `FROM ${baseImage}\nRUN echo other > /other.txt\n`);
-    const rebasedClient = await client.build({
-      contextDir: otherBase,
-      image: "flavorstack/busybox:latest",
-      stack: "local",
-    });
-    expect(rebasedClient.reused).toBe(false);
+    const rebaseDir = await helloCopy();
+    await writeFile(path.join(rebaseDir, "Dockerfile"), `FROM ${baseImage}\nRUN echo other > /other.txt\n`);
+    const rebased = await client.build({ contextDir: rebaseDir, image: "flavorstack/busybox:latest", stack: "local" });
+    expect(rebased.reused).toBe(false);
     const after = await build();
     expect(after.reused).toBe(false);
     expect(after.checksum).not.toBe(first.checksum);
@@ -169,51 +197,17 @@ describe("build reuse with the local builder (buildah)", () => {
 
 describe("build reuse with kaniko on the Kubernetes double", () => {
   let cluster: KubernetesDouble;
+  let restoreEnv: () => void;
   let client: Client;
   let contextDir: string;
-  let restoreEnv: () => void;
 
   beforeAll(async () => {
-    const home = await scratchDir("flavorstack-reuse-kaniko-");
     contextDir = await helloCopy();
-    cluster = await startKanikoDouble({});
-    cleanups.push(() => cluster.stop());
-    const kubeconfig = path.join(home, "kubeconfig");
-    await writeFile(kubeconfig, cluster.kubeconfig);
-    restoreEnv = setKanikoEnv(kubeconfig);
-    client = await Client.open({
-      cwd: home,
-      env: { FLAVORSTACK_HOME: home },
-      logger: silentLogger,
-      integrationSearchDirs,
-    });
-    cleanups.push(() => client.close());
-    await client.registerComponent({
-      type: "container_registry",
-      flavor: "default",
-      name: "registry",
-      config: { uri: registry.hostPort },
-    });
-    await client.registerComponent({
-      type: "image_builder",
-      flavor: "kaniko",
-      name: "kaniko",
-      config: { kubernetesContext: cluster.contextName },
-    });
-    await client.registerStack({
-      name: "cluster",
-      components: { artifact_store: "default", container_registry: "registry", image_builder: "kaniko" },
+    ({ cluster, restoreEnv } = await startCluster());
+    client = await clientWithStack("cluster", {
+      imageBuilder: { flavor: "kaniko", config: { kubernetesContext: cluster.contextName } },
     });
   });
-
-  /** Pods the double scheduled so far: each leaves a Scheduled event behind, also after it is deleted. */
-  const podsStarted = () =>
-    new Set(
-      cluster
-        .events()
-        .filter((event) => event.reason === "Scheduled")
-        .map((event) => event.involvedObject.name),
-    ).size;
 
   afterAll(() => restoreEnv?.());
 
@@ -230,13 +224,13 @@ describe("build reuse with kaniko on the Kubernetes double", () => {
     const first = await build();
     expect(first.reused).toBe(false);
     expect(sent.at(-1)).toBeGreaterThan(0);
-    expect(podsStarted()).toBe(1);
+    expect(podsScheduled(cluster)).toBe(1);
 
     sent.length = 0;
     const second = await build();
     expect(second).toEqual({ ...first, reused: true });
     expect(sent).toEqual([]);
-    expect(podsStarted()).toBe(1);
+    expect(podsScheduled(cluster)).toBe(1);
     expect(cluster.pods()).toEqual([]);
   });
 });
@@ -247,50 +241,28 @@ for (const backend of storeBackends()) {
     meta: { skipReason: backend.unavailable },
   }, () => {
     let cluster: KubernetesDouble;
+    let restoreEnv: () => void;
     let client: Client;
     let contextDir: string;
-    let restoreEnv: () => void;
 
     beforeAll(async () => {
       await backend.start();
       cleanups.push(() => backend.stop());
-      const home = await scratchDir("flavorstack-reuse-store-");
       contextDir = await helloCopy();
-      cluster = await startKanikoDouble({});
-      cleanups.push(() => cluster.stop());
-      const kubeconfig = path.join(home, "kubeconfig");
-      await writeFile(kubeconfig, cluster.kubeconfig);
-      restoreEnv = setKanikoEnv(kubeconfig);
+      ({ cluster, restoreEnv } = await startCluster());
       const credentials = Object.keys(backend.podCredentials).length > 0;
       if (credentials) cluster.createSecret(KANIKO_NAMESPACE, "store-credentials", backend.podCredentials);
-      client = await Client.open({
-        cwd: home,
-        env: { FLAVORSTACK_HOME: home },
-        logger: silentLogger,
-        integrationSearchDirs,
-      });
-      cleanups.push(() => client.close());
-      const { flavor, config } = backend.storeConfig(`reuse-${process.pid}`);
-      await client.registerComponent({ type: "artifact_store", flavor, name: "bucket", config });
-      await client.registerComponent({
-        type: "container_registry",
-        flavor: "default",
-        name: "registry",
-        config: { uri: registry.hostPort },
-      });
-      await client.registerComponent({
-        type: "image_builder",
-        flavor: "kaniko",
-        name: "kaniko",
-        config: {
-          kubernetesContext: cluster.contextName,
-          storeContextInArtifactStore: true,
-          ...(credentials ? { envFrom: [{ secretRef: { name: "store-credentials" } }] } : {}),
+      client = await clientWithStack("cloud", {
+        // The S3 key and secret are secret fields: the client keeps them in the component's own encrypted secret.
+        artifactStore: backend.storeConfig(`reuse-${process.pid}`),
+        imageBuilder: {
+          flavor: "kaniko",
+          config: {
+            kubernetesContext: cluster.contextName,
+            storeContextInArtifactStore: true,
+            ...(credentials ? { envFrom: [{ secretRef: { name: "store-credentials" } }] } : {}),
+          },
         },
-      });
-      await client.registerStack({
-        name: "cloud",
-        components: { artifact_store: "bucket", container_registry: "registry", image_builder: "kaniko" },
       });
     });
 
@@ -308,14 +280,13 @@ for (const backend of storeBackends()) {
       const first = await build();
       expect(first.reused).toBe(false);
       expect(backend.proxy.uploadedBytes).toBeGreaterThan(0);
-      const scheduled = cluster.events().filter((event) => event.reason === "Scheduled").length;
-      expect(scheduled).toBe(1);
+      expect(podsScheduled(cluster)).toBe(1);
 
       backend.proxy.reset();
       const second = await build();
       expect(second).toEqual({ ...first, reused: true });
       expect(backend.proxy.uploadedBytes).toBe(0);
-      expect(cluster.events().filter((event) => event.reason === "Scheduled").length).toBe(scheduled);
+      expect(podsScheduled(cluster)).toBe(1);
       expect(cluster.pods()).toEqual([]);
     });
   });
