@@ -1,5 +1,6 @@
 import { withConfigAliases } from "@flavorstack/core/plugin";
 import { z } from "zod";
+import { checkCacheFlags, kanikoCacheSchema } from "./kaniko-cache-config.js";
 
 /**
  * The executor image used when the config names none: the maintained fork of
@@ -17,6 +18,13 @@ const DEFAULT_POD_RUNNING_TIMEOUT = 300;
 /** Seconds the build pod may live at most (`activeDeadlineSeconds`), a server-side backstop. */
 const DEFAULT_ACTIVE_DEADLINE_SECONDS = 7200;
 
+/** Where kaniko reads registry credentials (`config.json`), and the volume `dockerConfigSecret` mounts there. */
+export const DOCKER_CONFIG_MOUNT_PATH = "/kaniko/.docker";
+export const DOCKER_CONFIG_VOLUME = "flavorstack-docker-config";
+
+/** Seconds an unschedulable pod waits for an autoscaler to signal a scale-up before the build fails. */
+const DEFAULT_SCALE_UP_GRACE_SECONDS = 30;
+
 /** ZenML's snake_case field names and the names we use. */
 export const KANIKO_CONFIG_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   kubernetes_context: "kubernetesContext",
@@ -29,6 +37,8 @@ export const KANIKO_CONFIG_ALIASES: Readonly<Record<string, string>> = Object.fr
   store_context_in_artifact_store: "storeContextInArtifactStore",
   executor_args: "executorArgs",
   active_deadline_seconds: "activeDeadlineSeconds",
+  scale_up_grace_seconds: "scaleUpGraceSeconds",
+  docker_config_secret: "dockerConfigSecret",
 });
 
 /** A Kubernetes object as the user writes it (EnvVar, Volume, ...): validated by the API server. */
@@ -49,7 +59,8 @@ const volume = z.looseObject({
   name: z.string().min(1, "a volume needs a name"),
 });
 
-const schema = z.strictObject({
+const schema = z
+  .strictObject({
   kubernetesContext: z
     .string({ error: "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)" })
     .trim()
@@ -100,7 +111,56 @@ const schema = z.strictObject({
     .positive()
     .default(DEFAULT_ACTIVE_DEADLINE_SECONDS)
     .describe("Seconds the build pod may run at most (pod `activeDeadlineSeconds`), a backstop for stuck builds."),
-});
+  scaleUpGraceSeconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(DEFAULT_SCALE_UP_GRACE_SECONDS)
+    .describe(
+      "Seconds an unschedulable build pod waits for a cluster autoscaler (TriggeredScaleUp) or Karpenter (Nominated) to signal a scale-up; then it waits up to podRunningTimeout. 0: fail at once when no scale-up is under way.",
+    ),
+  dockerConfigSecret: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+      "a secret name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+    )
+    .max(253)
+    .optional()
+    .describe(
+      `A kubernetes.io/dockerconfigjson secret in the namespace with the executor's registry credentials, mounted at ${DOCKER_CONFIG_MOUNT_PATH}/config.json.`,
+    ),
+  cache: kanikoCacheSchema
+    .optional()
+    .describe("kaniko's layer cache: --cache=true --cache-repo=<repository> [--cache-ttl=<ttl>]."),
+})
+  .superRefine((config, context) => {
+    for (const issue of checkCacheFlags(config.cache, config.executorArgs)) {
+      context.addIssue({ code: "custom", path: ["cache"], message: issue, input: config.cache });
+    }
+    if (config.dockerConfigSecret === undefined) return;
+    const mounted = config.volumeMounts.findIndex(
+      (mount) => mount.mountPath.replace(/\/+$/, "") === DOCKER_CONFIG_MOUNT_PATH,
+    );
+    if (mounted >= 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["volumeMounts", mounted, "mountPath"],
+        message: `dockerConfigSecret mounts ${DOCKER_CONFIG_MOUNT_PATH}: remove this volume mount (and its volume), or dockerConfigSecret`,
+        input: config.volumeMounts[mounted],
+      });
+    }
+    const volume = config.volumes.findIndex((candidate) => candidate.name === DOCKER_CONFIG_VOLUME);
+    if (volume >= 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["volumes", volume, "name"],
+        message: `the volume name '${DOCKER_CONFIG_VOLUME}' is taken by dockerConfigSecret: rename this volume`,
+        input: config.volumes[volume],
+      });
+    }
+  });
 
 /** The kaniko image builder's config: ZenML's fields (camelCase, snake_case accepted) and defaults. */
 export const kanikoImageBuilderConfigSchema = withConfigAliases(KANIKO_CONFIG_ALIASES, schema);

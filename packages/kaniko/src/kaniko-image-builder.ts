@@ -11,6 +11,7 @@ import {
   type StackValidator,
 } from "@flavorstack/core/plugin";
 import { type KanikoContextSource, STDIN_CONTEXT_SOURCE } from "./build/kaniko-pod-spec.js";
+import { checkCacheRepository } from "./kaniko-cache-config.js";
 import type { KanikoImageBuilderConfig } from "./kaniko-image-builder-config.js";
 import { createKanikoStackValidator, LOCAL_ARTIFACT_STORE_MESSAGE } from "./kaniko-stack-validator.js";
 import { eventMessage } from "./kube/api-error.js";
@@ -76,6 +77,7 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       );
     }
     const destination = await this.checkBuildRequest(imageName, buildContext, options, containerRegistry);
+    checkCacheRepository(this.config.cache, destination, this.config.executorArgs, containerRegistry);
     const { KanikoBuildSession } = await import("./build/kaniko-build-session.js");
     const session = new KanikoBuildSession({
       config: this.config,

@@ -6,6 +6,7 @@ import {
   type Logger,
 } from "@flavorstack/core/plugin";
 import { KanikoBuildError } from "../kaniko-build-error.js";
+import { kanikoCacheArgs } from "../kaniko-cache-config.js";
 import type { KanikoImageBuilderConfig } from "../kaniko-image-builder-config.js";
 import { apiErrorInfo } from "../kube/api-error.js";
 import { AttachError, type AttachedStdin, streamContextOverAttach } from "../kube/attach-stdin.js";
@@ -15,6 +16,7 @@ import type { KubeConfigLike } from "../kube/lean-kube-config.js";
 import { LOG_TAIL_LINES, LogFollower } from "../kube/log-follower.js";
 import { PodWaitTimeoutError, watchPod } from "../kube/pod-watcher.js";
 import { deletePod } from "./delete-pod.js";
+import { checkDockerConfigSecret } from "./docker-config-secret.js";
 import {
   type BuildSite,
   explainCannotStart,
@@ -128,7 +130,10 @@ export class KanikoBuildSession {
     return this.#site.pod;
   }
 
-  /** Loads the kubeconfig and checks that the namespace exists (a 403 on reading it is fine). */
+  /**
+   * Loads the kubeconfig, checks that the namespace exists (a 403 on reading it is fine) and that
+   * `dockerConfigSecret`, when set, is there and usable.
+   */
   async connect(): Promise<void> {
     this.#throwIfAborted();
     const kubeConfig = await this.#loadKubeConfig();
@@ -140,6 +145,16 @@ export class KanikoBuildSession {
     } catch (error) {
       const problem = explainNamespaceCheck(error, this.#site, kubeConfig.getCurrentCluster()?.server);
       if (problem) throw problem;
+    }
+    const secret = this.#config.dockerConfigSecret;
+    if (secret) {
+      await checkDockerConfigSecret({
+        api: this.#kubeApi,
+        site: this.#site,
+        name: secret,
+        destination: this.#destination,
+        signal: this.#controller.signal,
+      });
     }
     this.#throwIfAborted();
   }
@@ -158,6 +173,7 @@ export class KanikoBuildSession {
       buildArgs: this.#build.buildArgs,
       labels: this.#build.labels,
       target: this.#build.target,
+      cacheArgs: kanikoCacheArgs(this.#config.cache, this.#destination, this.#config.executorArgs),
       executorArgs: this.#config.executorArgs,
     });
     const pod = buildKanikoPod({

@@ -1,5 +1,9 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import type { KanikoImageBuilderConfig } from "../kaniko-image-builder-config.js";
+import {
+  DOCKER_CONFIG_MOUNT_PATH,
+  DOCKER_CONFIG_VOLUME,
+  type KanikoImageBuilderConfig,
+} from "../kaniko-image-builder-config.js";
 
 /** The executor's container name in every build pod. */
 export const KANIKO_CONTAINER_NAME = "kaniko";
@@ -7,6 +11,9 @@ export const KANIKO_CONTAINER_NAME = "kaniko";
 const TERMINATION_MESSAGE_PATH = "/dev/termination-log";
 /** The context argument for a context streamed over the container's stdin. */
 export const STDIN_CONTEXT = "tar://stdin";
+
+/** The key of a `kubernetes.io/dockerconfigjson` secret's data. */
+export const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
 const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 const MANAGED_BY_VALUE = "flavorstack";
@@ -49,6 +56,8 @@ export interface KanikoExecutorArgsInput {
   buildArgs?: Readonly<Record<string, string>> | undefined;
   labels?: Readonly<Record<string, string>> | undefined;
   target?: string | undefined;
+  /** The layer cache's flags (`--cache=true --cache-repo=...`), before `executorArgs`. */
+  cacheArgs?: readonly string[] | undefined;
   /** The config's `executorArgs`, passed last (so they may override ours). */
   executorArgs?: readonly string[] | undefined;
 }
@@ -56,7 +65,7 @@ export interface KanikoExecutorArgsInput {
 /**
  * The executor's arguments: `--dockerfile --context --destination
  * --image-name-with-digest-file`, then `--build-arg k=v` and `--label k=v`
- * (sorted by key), `--target`, and the config's `executorArgs` last.
+ * (sorted by key), `--target`, the cache flags, and the config's `executorArgs` last.
  */
 export function kanikoExecutorArgs(input: KanikoExecutorArgsInput): string[] {
   const args = [
@@ -68,7 +77,7 @@ export function kanikoExecutorArgs(input: KanikoExecutorArgsInput): string[] {
   for (const [key, value] of sortedEntries(input.buildArgs)) args.push("--build-arg", `${key}=${value}`);
   for (const [key, value] of sortedEntries(input.labels)) args.push("--label", `${key}=${value}`);
   if (input.target !== undefined && input.target !== "") args.push(`--target=${input.target}`);
-  args.push(...(input.executorArgs ?? []));
+  args.push(...(input.cacheArgs ?? []), ...(input.executorArgs ?? []));
   return args;
 }
 
@@ -141,13 +150,30 @@ export function buildKanikoPod(input: KanikoPodInput): V1Pod {
           terminationMessagePolicy: "FallbackToLogsOnError",
           env: containerEnv(input.environment ?? {}, config.env),
           envFrom: structuredClone(config.envFrom) as NonNullable<V1Pod["spec"]>["containers"][number]["envFrom"],
-          volumeMounts: structuredClone(config.volumeMounts) as NonNullable<
-            V1Pod["spec"]
-          >["containers"][number]["volumeMounts"],
+          volumeMounts: [
+            ...(structuredClone(config.volumeMounts) as VolumeMounts),
+            ...(config.dockerConfigSecret
+              ? [{ name: DOCKER_CONFIG_VOLUME, mountPath: DOCKER_CONFIG_MOUNT_PATH, readOnly: true }]
+              : []),
+          ],
         },
       ],
-      volumes: structuredClone(config.volumes) as NonNullable<V1Pod["spec"]>["volumes"],
+      volumes: [
+        ...(structuredClone(config.volumes) as Volumes),
+        ...(config.dockerConfigSecret ? [dockerConfigVolume(config.dockerConfigSecret)] : []),
+      ],
     },
+  };
+}
+
+type VolumeMounts = NonNullable<NonNullable<V1Pod["spec"]>["containers"][number]["volumeMounts"]>;
+type Volumes = NonNullable<NonNullable<V1Pod["spec"]>["volumes"]>;
+
+/** The secret's `.dockerconfigjson` as `config.json`, where kaniko looks for registry credentials. */
+function dockerConfigVolume(secretName: string): Volumes[number] {
+  return {
+    name: DOCKER_CONFIG_VOLUME,
+    secret: { secretName, items: [{ key: DOCKER_CONFIG_KEY, path: "config.json" }] },
   };
 }
 
