@@ -61,80 +61,80 @@ const volume = z.looseObject({
 
 const schema = z
   .strictObject({
-  kubernetesContext: z
-    .string({ error: "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)" })
-    .trim()
-    .min(1, "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)")
-    .describe("The kubeconfig context in which to run the Kaniko pod."),
-  kubernetesNamespace: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name is lowercase letters, digits and '-'")
-    .max(63)
-    .default(DEFAULT_KANIKO_NAMESPACE)
-    .describe("The namespace in which to run the Kaniko pod. It is not created and must already exist."),
-  executorImage: z
-    .string()
-    .trim()
-    .min(1)
-    .default(DEFAULT_KANIKO_EXECUTOR_IMAGE)
-    .describe("The image of the Kaniko executor to use."),
-  podRunningTimeout: z
-    .number()
-    .int()
-    .positive()
-    .default(DEFAULT_POD_RUNNING_TIMEOUT)
-    .describe("Seconds to wait until the pod is running (scheduling and image pull)."),
-  env: z.array(envVar).default([]).describe("`env` section of the Kubernetes container spec."),
-  envFrom: z.array(kubernetesObject).default([]).describe("`envFrom` section of the Kubernetes container spec."),
-  volumeMounts: z.array(volumeMount).default([]).describe("`volumeMounts` section of the Kubernetes container spec."),
-  volumes: z.array(volume).default([]).describe("`volumes` section of the Kubernetes pod spec."),
-  serviceAccountName: z
-    .string()
-    .trim()
-    .min(1)
-    .optional()
-    .describe("Name of the Kubernetes service account the pod runs as."),
-  storeContextInArtifactStore: z
-    .boolean()
-    .default(false)
-    .describe(
-      "Upload the build context to the (remote) artifact store instead of streaming it over the pod's stdin; the pod then needs read access to the store.",
-    ),
-  executorArgs: z
-    .array(z.string())
-    .default([])
-    .describe('Additional arguments for the Kaniko executor, e.g. ["--compressed-caching=false"]; passed last.'),
-  activeDeadlineSeconds: z
-    .number()
-    .int()
-    .positive()
-    .default(DEFAULT_ACTIVE_DEADLINE_SECONDS)
-    .describe("Seconds the build pod may run at most (pod `activeDeadlineSeconds`), a backstop for stuck builds."),
-  scaleUpGraceSeconds: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(DEFAULT_SCALE_UP_GRACE_SECONDS)
-    .describe(
-      "Seconds an unschedulable build pod waits for a cluster autoscaler (TriggeredScaleUp) or Karpenter (Nominated) to signal a scale-up; then it waits up to podRunningTimeout. 0: fail at once when no scale-up is under way.",
-    ),
-  dockerConfigSecret: z
-    .string()
-    .trim()
-    .regex(
-      /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-      "a secret name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
-    )
-    .max(253)
-    .optional()
-    .describe(
-      `A kubernetes.io/dockerconfigjson secret in the namespace with the executor's registry credentials, mounted at ${DOCKER_CONFIG_MOUNT_PATH}/config.json.`,
-    ),
-  cache: kanikoCacheSchema
-    .optional()
-    .describe("kaniko's layer cache: --cache=true --cache-repo=<repository> [--cache-ttl=<ttl>]."),
-})
+    kubernetesContext: z
+      .string({ error: "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)" })
+      .trim()
+      .min(1, "the Kubernetes context to run the build pod in is required (a context of your kubeconfig)")
+      .describe("The kubeconfig context in which to run the Kaniko pod."),
+    kubernetesNamespace: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name is lowercase letters, digits and '-'")
+      .max(63)
+      .default(DEFAULT_KANIKO_NAMESPACE)
+      .describe("The namespace in which to run the Kaniko pod. It is not created and must already exist."),
+    executorImage: z
+      .string()
+      .trim()
+      .min(1)
+      .default(DEFAULT_KANIKO_EXECUTOR_IMAGE)
+      .describe("The image of the Kaniko executor to use."),
+    podRunningTimeout: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_POD_RUNNING_TIMEOUT)
+      .describe("Seconds to wait until the pod is running (scheduling and image pull)."),
+    env: z.array(envVar).default([]).describe("`env` section of the Kubernetes container spec."),
+    envFrom: z.array(kubernetesObject).default([]).describe("`envFrom` section of the Kubernetes container spec."),
+    volumeMounts: z.array(volumeMount).default([]).describe("`volumeMounts` section of the Kubernetes container spec."),
+    volumes: z.array(volume).default([]).describe("`volumes` section of the Kubernetes pod spec."),
+    serviceAccountName: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe("Name of the Kubernetes service account the pod runs as."),
+    storeContextInArtifactStore: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Upload the build context to the (remote) artifact store instead of streaming it over the pod's stdin; the pod then needs read access to the store.",
+      ),
+    executorArgs: z
+      .array(z.string())
+      .default([])
+      .describe('Additional arguments for the Kaniko executor, e.g. ["--compressed-caching=false"]; passed last.'),
+    activeDeadlineSeconds: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_ACTIVE_DEADLINE_SECONDS)
+      .describe("Seconds the build pod may run at most (pod `activeDeadlineSeconds`), a backstop for stuck builds."),
+    scaleUpGraceSeconds: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(DEFAULT_SCALE_UP_GRACE_SECONDS)
+      .describe(
+        "Seconds an unschedulable build pod waits for a cluster autoscaler (TriggeredScaleUp) or Karpenter (Nominated) to signal a scale-up; then it waits up to podRunningTimeout. 0: fail at once when no scale-up is under way.",
+      ),
+    dockerConfigSecret: z
+      .string()
+      .trim()
+      .regex(
+        /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+        "a secret name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+      )
+      .max(253)
+      .optional()
+      .describe(
+        `A kubernetes.io/dockerconfigjson secret in the namespace with the executor's registry credentials, mounted at ${DOCKER_CONFIG_MOUNT_PATH}/config.json.`,
+      ),
+    cache: kanikoCacheSchema
+      .optional()
+      .describe("kaniko's layer cache: --cache=true --cache-repo=<repository> [--cache-ttl=<ttl>]."),
+  })
   .superRefine((config, context) => {
     for (const issue of checkCacheFlags(config.cache, config.executorArgs)) {
       context.addIssue({ code: "custom", path: ["cache"], message: issue, input: config.cache });

@@ -3,6 +3,7 @@ import { apiErrorInfo, describeApiError, eventMessage } from "../kube/api-error.
 import { AttachError } from "../kube/attach-stdin.js";
 import { PodGoneError, WatchRefusedError } from "../kube/pod-watcher.js";
 import type { PodProgress } from "./pod-status.js";
+import type { NoScaleUpError } from "./scale-up-wait.js";
 import { parseTerminationMessage } from "./termination-message.js";
 
 /** Where a build runs: for messages and the `kubectl` commands they suggest. */
@@ -87,12 +88,46 @@ export function explainWaitFailure(error: unknown, site: BuildSite): FailureRepo
   };
 }
 
-export function explainNotRunning(site: BuildSite, podRunningTimeout: number, lastSeen: PodProgress | undefined) {
-  const where = lastSeen?.kind === "pending" ? `: ${lastSeen.summary}` : "";
+export function explainNotRunning(
+  site: BuildSite,
+  podRunningTimeout: number,
+  lastSeen: PodProgress | undefined,
+  scaleUp?: string | undefined,
+) {
+  let where = "";
+  if (lastSeen?.kind === "pending") where = `: ${lastSeen.summary}`;
+  else if (lastSeen?.kind === "unschedulable") {
+    where = `: still unschedulable (${lastSeen.message})${scaleUp ? `, though a scale-up was triggered (${scaleUp})` : ""}`;
+  }
+  const hint = scaleUp
+    ? "Check the events below and the autoscaler's (node group limits, quotas, instance availability); raise podRunningTimeout if new nodes take longer to join."
+    : "Check the events below; raise podRunningTimeout if pulling the executor image is slow.";
   return {
-    summary: `The build pod ${site.pod} was not running after ${podRunningTimeout} s (podRunningTimeout)${where}. Check the events below; raise podRunningTimeout if pulling the executor image is slow.`,
+    summary: `The build pod ${site.pod} was not running after ${podRunningTimeout} s (podRunningTimeout)${where}. ${hint}`,
     reason: "PodRunningTimeout",
   } satisfies FailureReport;
+}
+
+/** The pod is unschedulable and no node is coming: the autoscaler refused, or signalled nothing in the grace window. */
+export function explainNoScaleUp(site: BuildSite, error: NoScaleUpError, scaleUpGraceSeconds: number): FailureReport {
+  const scheduler = error.schedulerMessage ? ` (${error.schedulerMessage})` : "";
+  const start = `The build pod ${site.pod} cannot start: Unschedulable${scheduler}.`;
+  if (error.reason === "NotTriggerScaleUp") {
+    return {
+      summary: `${start} No node can run the pod, and the cluster autoscaler will not add one (NotTriggerScaleUp: ${error.autoscalerMessage}). Check the node groups' sizes and machine types, taints, and the resources and volumes the pod asks for.`,
+      reason: "NotTriggerScaleUp",
+      cause: error,
+    };
+  }
+  const unreadable =
+    error.eventsError === undefined
+      ? ""
+      : ` The pod's events could not be read (${describeApiError(error.eventsError)}): the kubeconfig's user (context '${site.context}') needs list on events in namespace '${site.namespace}' to see a scale-up.`;
+  return {
+    summary: `${start} No node can run the pod, and no autoscaler signalled a scale-up (a TriggeredScaleUp or Nominated event) within ${scaleUpGraceSeconds} s (scaleUpGraceSeconds).${unreadable} Check node capacity, taints and the volumes it asks for; raise scaleUpGraceSeconds if the cluster's autoscaler is slow to react.`,
+    reason: "Unschedulable",
+    cause: error,
+  };
 }
 
 export function explainCannotStart(site: BuildSite, pod: CannotStartPod, executorImage: string): FailureReport {
@@ -195,8 +230,6 @@ function cannotStartHint({ reason, message }: CannotStartPod, site: BuildSite, e
       return containerConfigHint(message, site);
     case "CreateContainerError":
       return "The container cannot be created from its spec: check the secrets and config maps that env, envFrom and volumes refer to exist in the namespace.";
-    case "Unschedulable":
-      return "No node can run the pod: check node capacity, taints and the volumes it asks for.";
     default:
       return "See the events below.";
   }

@@ -22,6 +22,7 @@ import {
   explainCannotStart,
   explainCreateFailure,
   explainNamespaceCheck,
+  explainNoScaleUp,
   explainNotRunning,
   explainStreamFailure,
   explainTermination,
@@ -38,10 +39,11 @@ import {
   kanikoExecutorArgs,
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
-import { podEvents } from "./pod-events.js";
+import { listPodEvents, podEvents } from "./pod-events.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor, redactError } from "./redact.js";
+import { NoScaleUpError, ScaleUpWait } from "./scale-up-wait.js";
 
 /** How long to wait for the pod's result after the attach stream broke. */
 const RESULT_AFTER_STREAM_ERROR_MS = 10_000;
@@ -63,7 +65,7 @@ export interface KanikoBuildSessionOptions {
   handleProcessSignals: boolean;
 }
 
-type StartedPod = Exclude<PodProgress, { kind: "pending" }>;
+type StartedPod = Exclude<PodProgress, { kind: "pending" | "unschedulable" }>;
 
 /**
  * One kaniko build pod's life, in the steps `build()` takes: `connect()`,
@@ -199,19 +201,41 @@ export class KanikoBuildSession {
     this.#throwIfAborted();
   }
 
-  /** Waits up to `podRunningTimeout` for the container to run (or end); fails early when it cannot start. */
+  /**
+   * Waits up to `podRunningTimeout` for the container to run (or end); fails early when it cannot start, or when it
+   * is unschedulable and no autoscaler signals a scale-up (see {@link ScaleUpWait}).
+   */
   async waitUntilRunning(): Promise<void> {
+    const scaleUp = new ScaleUpWait({
+      graceMs: this.#config.scaleUpGraceSeconds * 1000,
+      readEvents: (signal) => listPodEvents(this.#api, this.#site.namespace, this.#podName, signal),
+      onTriggered: (message) =>
+        this.#logger.info(`Build pod ${this.#site.pod}: waiting for a node (scale-up triggered: ${message}).`),
+    });
     let started: StartedPod;
     try {
-      started = await this.#watch<StartedPod>(this.#config.podRunningTimeout * 1000, (progress) =>
-        progress.kind === "pending" ? undefined : progress,
+      started = await this.#watch<StartedPod>(
+        this.#config.podRunningTimeout * 1000,
+        (progress) => {
+          if (progress.kind === "unschedulable") scaleUp.unschedulable(progress);
+          else scaleUp.scheduled();
+          return progress.kind === "pending" || progress.kind === "unschedulable" ? undefined : progress;
+        },
+        scaleUp.signal,
       );
     } catch (error) {
       if (error instanceof PodWaitTimeoutError) {
         const lastSeen = error.lastPod ? podProgress(error.lastPod, KANIKO_CONTAINER_NAME) : undefined;
-        throw await this.#failure(explainNotRunning(this.#site, this.#config.podRunningTimeout, lastSeen));
+        throw await this.#failure(
+          explainNotRunning(this.#site, this.#config.podRunningTimeout, lastSeen, scaleUp.triggered),
+        );
+      }
+      if (error instanceof NoScaleUpError) {
+        throw await this.#failure(explainNoScaleUp(this.#site, error, this.#config.scaleUpGraceSeconds));
       }
       throw await this.#waitFailure(error);
+    } finally {
+      scaleUp.close();
     }
     if (started.kind === "cannot-start") {
       throw await this.#failure(explainCannotStart(this.#site, started, this.#config.executorImage));
@@ -344,12 +368,13 @@ export class KanikoBuildSession {
     return this.#deleting;
   }
 
-  #watch<T>(timeoutMs: number, decide: (progress: PodProgress) => T | undefined): Promise<T> {
+  /** Watches the pod until `decide` decides, the time is up, or the build's (or `until`'s) signal aborts. */
+  #watch<T>(timeoutMs: number, decide: (progress: PodProgress) => T | undefined, until?: AbortSignal): Promise<T> {
     return watchPod<T>({
       api: this.#api,
       namespace: this.#site.namespace,
       name: this.#podName,
-      signal: this.#controller.signal,
+      signal: until ? AbortSignal.any([this.#controller.signal, until]) : this.#controller.signal,
       timeoutMs,
       decide: (pod) => decide(podProgress(pod, KANIKO_CONTAINER_NAME)),
     });

@@ -3,6 +3,21 @@ import { type KubeApi, namespacedPath } from "../kube/kube-api.js";
 
 const EVENTS_TIMEOUT_MS = 5000;
 
+/** The pod's events, oldest first; rejects when they cannot be read. */
+export async function listPodEvents(
+  api: KubeApi,
+  namespace: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<CoreV1Event[]> {
+  const list = await api.request<CoreV1EventList>("GET", namespacedPath(namespace, "events"), {
+    query: { fieldSelector: `involvedObject.name=${name}` },
+    timeoutMs: EVENTS_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+  });
+  return [...list.items].sort((a, b) => eventTime(a) - eventTime(b));
+}
+
 /** The pod's events, oldest first, as `Warning Reason: message (xN)`; empty when they cannot be read. */
 export async function podEvents(
   api: KubeApi,
@@ -11,17 +26,11 @@ export async function podEvents(
   redact: (text: string) => string,
 ): Promise<string[]> {
   try {
-    const list = await api.request<CoreV1EventList>("GET", namespacedPath(namespace, "events"), {
-      query: { fieldSelector: `involvedObject.name=${name}` },
-      timeoutMs: EVENTS_TIMEOUT_MS,
-    });
-    return [...list.items]
-      .sort((a, b) => eventTime(a) - eventTime(b))
-      .map((event) =>
-        redact(
-          `${event.type ?? "Normal"} ${event.reason ?? ""}: ${event.message ?? ""}${event.count && event.count > 1 ? ` (x${event.count})` : ""}`,
-        ),
-      );
+    return (await listPodEvents(api, namespace, name)).map((event) =>
+      redact(
+        `${event.type ?? "Normal"} ${event.reason ?? ""}: ${event.message ?? ""}${event.count && event.count > 1 ? ` (x${event.count})` : ""}`,
+      ),
+    );
   } catch {
     return [];
   }

@@ -53,7 +53,7 @@ describe("podProgress", () => {
     },
   );
 
-  it("cannot start when unschedulable", () => {
+  it("unschedulable (an autoscaler may still add a node), with the nominated node when there is one", () => {
     expect(
       podProgress(
         pod({
@@ -62,7 +62,17 @@ describe("podProgress", () => {
         }),
         "kaniko",
       ),
-    ).toEqual({ kind: "cannot-start", reason: "Unschedulable", message: "0/3 nodes" });
+    ).toEqual({ kind: "unschedulable", message: "0/3 nodes", nominatedNodeName: undefined });
+    expect(
+      podProgress(
+        pod({
+          phase: "Pending",
+          nominatedNodeName: "node-7",
+          conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes" }],
+        }),
+        "kaniko",
+      ),
+    ).toMatchObject({ kind: "unschedulable", nominatedNodeName: "node-7" });
   });
 
   it("reads the terminated container: exit code, reason, termination message", () => {

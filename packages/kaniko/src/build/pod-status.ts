@@ -26,9 +26,17 @@ export type PodProgress =
       podMessage?: string | undefined;
       phase: string | undefined;
     }
-  | { kind: "cannot-start"; reason: string; message: string };
+  | { kind: "cannot-start"; reason: string; message: string }
+  | {
+      /** No node fits now: an autoscaler may add one (see scale-up-wait.ts). */
+      kind: "unschedulable";
+      /** The scheduler's message (`0/3 nodes are available: ...`). */
+      message: string;
+      /** Set when the scheduler nominated a node for the pod (preemption under way). */
+      nominatedNodeName?: string | undefined;
+    };
 
-/** Reads a pod's status: pending, running, terminated (with exit code), or unable to start. */
+/** Reads a pod's status: pending, unschedulable, running, terminated (with exit code), or unable to start. */
 export function podProgress(pod: V1Pod, containerName: string): PodProgress {
   const status = pod.status;
   const phase = status?.phase;
@@ -62,7 +70,11 @@ export function podProgress(pod: V1Pod, containerName: string): PodProgress {
   }
   const scheduled = status?.conditions?.find((condition) => condition.type === "PodScheduled");
   if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
-    return { kind: "cannot-start", reason: "Unschedulable", message: scheduled.message ?? "" };
+    return {
+      kind: "unschedulable",
+      message: scheduled.message ?? "",
+      nominatedNodeName: status?.nominatedNodeName ?? undefined,
+    };
   }
   if (container?.state?.running || (phase === "Running" && container === undefined)) return { kind: "running" };
   return { kind: "pending", summary: pendingSummary(pod, containerName) };

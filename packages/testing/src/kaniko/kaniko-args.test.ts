@@ -23,6 +23,7 @@ describe("parseKanikoArgs", () => {
       "--cache=true",
       "--cache-repo",
       "r/cache",
+      "--cache-ttl=6h",
       "--reproducible",
     ]);
     expect(args).toMatchObject({
@@ -37,7 +38,11 @@ describe("parseKanikoArgs", () => {
       imageNameWithDigestFile: "/dev/termination-log",
       digestFile: "/tmp/d",
       verbosity: "debug",
-      ignored: ["--cache=true", "--cache-repo=r/cache", "--reproducible"],
+      cache: true,
+      cacheRepo: "r/cache",
+      cacheTtl: "6h",
+      cacheCopyLayers: false,
+      ignored: ["--reproducible"],
       positional: [],
     });
   });

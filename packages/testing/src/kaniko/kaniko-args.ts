@@ -13,6 +13,12 @@ export interface KanikoArgs {
   insecureRegistries: string[];
   skipTlsVerifyRegistries: string[];
   noPush: boolean;
+  /** `--cache`: use and fill the layer cache. */
+  cache: boolean;
+  cacheRepo: string | undefined;
+  /** `--cache-ttl` as written (a Go duration). */
+  cacheTtl: string | undefined;
+  cacheCopyLayers: boolean;
   verbosity: string | undefined;
   /** Flags accepted but not simulated (each as written). */
   ignored: string[];
@@ -32,14 +38,14 @@ const VALUE_FLAGS = new Set([
   "verbosity",
   "insecure-registry",
   "skip-tls-verify-registry",
+  "cache-repo",
+  "cache-ttl",
 ]);
 
-const BOOLEAN_FLAGS = new Set(["insecure", "skip-tls-verify", "no-push"]);
+const BOOLEAN_FLAGS = new Set(["insecure", "skip-tls-verify", "no-push", "cache", "cache-copy-layers"]);
 
 /** Kaniko flags that take a value but are not simulated (so `--flag value` is read as one flag). */
 const IGNORED_VALUE_FLAGS = new Set([
-  "cache-repo",
-  "cache-ttl",
   "cache-dir",
   "snapshot-mode",
   "push-retry",
@@ -83,6 +89,10 @@ export function parseKanikoArgs(args: readonly string[]): KanikoArgs {
     insecureRegistries: [],
     skipTlsVerifyRegistries: [],
     noPush: false,
+    cache: false,
+    cacheRepo: undefined,
+    cacheTtl: undefined,
+    cacheCopyLayers: false,
     verbosity: undefined,
     ignored: [],
     positional: [],
@@ -145,6 +155,18 @@ export function parseKanikoArgs(args: readonly string[]): KanikoArgs {
         break;
       case "no-push":
         parsed.noPush = isTrue(value);
+        break;
+      case "cache":
+        parsed.cache = isTrue(value);
+        break;
+      case "cache-copy-layers":
+        parsed.cacheCopyLayers = isTrue(value);
+        break;
+      case "cache-repo":
+        parsed.cacheRepo = value;
+        break;
+      case "cache-ttl":
+        parsed.cacheTtl = value;
         break;
       default:
         parsed.ignored.push(takesValue ? `--${name}=${value}` : arg);

@@ -7,6 +7,7 @@ import { openContextSource, parseContextLocation } from "./context-source.js";
 import { extractTarGz } from "./extract-tar-gz.js";
 import { isPlainHttpRegistry, parseImageDestination } from "./image-destination.js";
 import { parseKanikoArgs } from "./kaniko-args.js";
+import { simulateLayerCache } from "./layer-cache.js";
 import { buildContextImage, pushOciImage } from "./oci-image.js";
 
 export interface SimulatedKanikoOptions {
@@ -30,7 +31,7 @@ function keyValues(entries: string[]): Record<string, string> {
 
 /**
  * Creates an executor that behaves like kaniko's: parses its flags, reads the gzipped context (stdin, S3 or GCS),
- * requires the Dockerfile, builds (buildah, or a one-layer image of the context), pushes to the registry and writes
+ * requires the Dockerfile, reports layer cache hits and misses with `--cache` (see `simulateLayerCache`), builds (buildah, or a one-layer image of the context), pushes to the registry and writes
  * `<repository>@sha256:<hex>` lines to `--image-name-with-digest-file` (the termination message when that is the
  * container's `terminationMessagePath`). Any failure: an `error ...` log line and exit code 1.
  */
@@ -76,6 +77,21 @@ export function createSimulatedKaniko(options: SimulatedKanikoOptions = {}): Exe
         );
       }
       log(`INFO Using dockerfile: ${dockerfile}`);
+      if (args.cache) {
+        // kaniko infers `<destination>/cache` when --cache-repo is not given.
+        const repository = args.cacheRepo ?? (destinations[0] ? `${destinations[0].repository}/cache` : undefined);
+        if (!repository) throw new Error("--cache-repo is required with --cache when there is no --destination");
+        await simulateLayerCache({
+          stateDir: context.stateDir,
+          repository: parseImageDestination(repository).repository,
+          ttl: args.cacheTtl,
+          copyLayers: args.cacheCopyLayers,
+          dockerfile: await readFile(join(contextDir, dockerfile), "utf8"),
+          buildArgs: args.buildArgs,
+          contextDir,
+          log,
+        });
+      }
 
       const labels = keyValues(args.labels);
       const useBuildah = options.buildah === "always" || (options.buildah !== "never" && (await isBuildahAvailable()));

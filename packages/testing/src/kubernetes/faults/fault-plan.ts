@@ -8,6 +8,7 @@ export type PodFaults = Omit<KubernetesDoubleFaults, "apiErrors">;
 const POD_FAULT_KEYS = [
   "imagePullError",
   "unschedulable",
+  "autoscaler",
   "slowStart",
   "exitCode",
   "oomKilled",
@@ -26,6 +27,7 @@ const RESOURCES_BY_VERB: Record<ApiVerb, string> = {
   attach: "pods/attach",
   events: "events",
   namespace: "namespaces",
+  secret: "secrets",
 };
 
 /** The RBAC verb each call needs. */
@@ -39,6 +41,7 @@ const RBAC_VERBS: Record<ApiVerb, string> = {
   attach: "create",
   events: "list",
   namespace: "get",
+  secret: "get",
 };
 
 interface ActiveApiFault extends ApiFault {

@@ -7,7 +7,18 @@ export interface PodFault {
 }
 
 /** The API calls an {@link ApiFault} can target. */
-export type ApiVerb = "create" | "get" | "list" | "watch" | "delete" | "log" | "attach" | "events" | "namespace";
+export type ApiVerb =
+  | "create"
+  | "get"
+  | "list"
+  | "watch"
+  | "delete"
+  | "log"
+  | "attach"
+  | "events"
+  | "namespace"
+  /** GET of one secret. */
+  | "secret";
 
 /** Answer a chosen API call with an error `Status` instead of serving it. */
 export interface ApiFault {
@@ -24,12 +35,28 @@ export interface ApiFault {
   message?: string;
 }
 
+/** An event an autoscaler records on a pending pod, on a schedule. */
+export interface AutoscalerEvent {
+  /** Milliseconds after the pod was found unschedulable. */
+  afterMs: number;
+  /** cluster-autoscaler's (also GKE Autopilot's) `TriggeredScaleUp` / `NotTriggerScaleUp`, or Karpenter's `Nominated`. */
+  reason: "TriggeredScaleUp" | "NotTriggerScaleUp" | "Nominated";
+  /** Defaults to a message like the autoscaler's own. */
+  message?: string;
+}
+
 /** Fault injection. Every pod fault is taken when a pod is created, so changing faults never affects existing pods. */
 export interface KubernetesDoubleFaults {
   /** The image never pulls: waiting `ErrImagePull`, then `ImagePullBackOff`, with events; the pod stays Pending. */
   imagePullError?: PodFault & { message?: string };
   /** No node fits: `PodScheduled` False / `Unschedulable` and a `FailedScheduling` event; the pod stays Pending. */
   unschedulable?: PodFault & { message?: string };
+  /**
+   * An autoscaled cluster: the pod is first unschedulable (like `unschedulable`), the autoscaler records `events` on
+   * their schedule, and with `nodeReadyAfterMs` a new node is ready that long after the pod was found unschedulable
+   * and the pod is scheduled on it (else it stays Pending).
+   */
+  autoscaler?: PodFault & { events: AutoscalerEvent[]; nodeReadyAfterMs?: number; message?: string };
   /** Extra delay before the container starts (after image pull). */
   slowStart?: PodFault & { ms: number };
   /** The executor is skipped (after reading stdin to EOF when the container has stdin) and the container exits with `code`. */

@@ -8,7 +8,7 @@ import { NODE_NAME } from "./simulated-node.js";
 const POD_SCOPED_REASONS = new Set(["DeadlineExceeded", "FailedMount", "InvalidEnvironmentVariableNames"]);
 
 /** Which component reports an event. */
-export type EventSource = "kubelet" | "default-scheduler";
+export type EventSource = "kubelet" | "default-scheduler" | "cluster-autoscaler" | "karpenter";
 
 /** Writes what the scheduler and kubelet observe about pods to the store: status updates and events. */
 export class PodStatusWriter {

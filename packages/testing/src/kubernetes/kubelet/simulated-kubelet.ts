@@ -5,6 +5,7 @@ import type { KubeletTimings } from "../kubernetes-double-options.js";
 import { kubernetesTime } from "../kubernetes-time.js";
 import type { Container, Pod, Secret } from "../kubernetes-types.js";
 import type { ClusterStore } from "../store/cluster-store.js";
+import { scheduleAutoscalerEvents } from "./autoscaler-events.js";
 import { resolveContainerEnv, type SecretLookup } from "./container-env.js";
 import { recordContainerExit } from "./container-exit.js";
 import { pulledImageID, setContainerState } from "./container-state.js";
@@ -156,15 +157,22 @@ export class SimulatedKubelet {
     const { faults } = runtime;
     await delay(this.#options.timings.scheduleMs);
     if (!this.#alive(created, runtime)) return false;
-    if (faults.unschedulable) {
+    const unschedulable = faults.unschedulable ?? faults.autoscaler;
+    if (unschedulable) {
       const message =
-        faults.unschedulable.message ??
+        unschedulable.message ??
         "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
       this.#writer.update(created, (pod) =>
         setPodCondition(pod, podCondition("PodScheduled", "False", "Unschedulable", message)),
       );
       this.#writer.event(created, "Warning", "FailedScheduling", message, "default-scheduler");
-      return false;
+      const autoscaler = faults.unschedulable ? undefined : faults.autoscaler;
+      if (!autoscaler) return false;
+      const alive = () => this.#alive(created, runtime);
+      scheduleAutoscalerEvents(this.#writer, created, autoscaler.events, alive);
+      if (autoscaler.nodeReadyAfterMs === undefined) return false;
+      await delay(autoscaler.nodeReadyAfterMs);
+      if (!alive()) return false;
     }
     const { namespace, name } = created.metadata;
     const container = created.spec.containers[0] as Container;
