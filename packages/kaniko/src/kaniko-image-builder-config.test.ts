@@ -27,6 +27,7 @@ describe("kanikoImageBuilderConfigSchema", () => {
       storeContextInArtifactStore: false,
       executorArgs: [],
       activeDeadlineSeconds: 7200,
+      scaleUpGraceSeconds: 30,
     });
     expect(DEFAULT_KANIKO_EXECUTOR_IMAGE).toMatch(/^ghcr\.io\/osscontainertools\/kaniko:v\d+\.\d+\.\d+$/);
   });
@@ -125,6 +126,46 @@ describe("kanikoImageBuilderConfigSchema", () => {
     expect(schema.properties.kubernetesNamespace?.default).toBe("zenml-kaniko");
     expect(schema.properties.podRunningTimeout?.default).toBe(300);
     expect(Object.keys(schema.properties)).toContain("storeContextInArtifactStore");
+  });
+
+  it("takes dockerConfigSecret, cache and scaleUpGraceSeconds (snake_case too)", () => {
+    expect(
+      parse({
+        kubernetes_context: "c",
+        docker_config_secret: "regcred",
+        scale_up_grace_seconds: 0,
+        cache: { enabled: true, ttl: "6h" },
+      }),
+    ).toMatchObject({
+      dockerConfigSecret: "regcred",
+      scaleUpGraceSeconds: 0,
+      cache: { enabled: true, ttl: "6h" },
+    });
+    expect(issues({ kubernetesContext: "c", dockerConfigSecret: "Reg_Cred" })[0]).toMatch(
+      /^dockerConfigSecret: a secret name/,
+    );
+    expect(issues({ kubernetesContext: "c", scaleUpGraceSeconds: -1 })[0]).toMatch(/^scaleUpGraceSeconds:/);
+  });
+
+  it("refuses dockerConfigSecret beside a hand-made mount at /kaniko/.docker, and a cache that executorArgs contradicts", () => {
+    expect(
+      issues({
+        kubernetesContext: "c",
+        dockerConfigSecret: "regcred",
+        volumes: [{ name: "flavorstack-docker-config", emptyDir: {} }],
+        volumeMounts: [{ name: "docker-config", mountPath: "/kaniko/.docker/" }],
+      }),
+    ).toEqual([
+      "volumeMounts.0.mountPath: dockerConfigSecret mounts /kaniko/.docker: remove this volume mount (and its volume), or dockerConfigSecret",
+      "volumes.0.name: the volume name 'flavorstack-docker-config' is taken by dockerConfigSecret: rename this volume",
+    ]);
+    expect(
+      issues({
+        kubernetesContext: "c",
+        cache: { enabled: true, repository: "r/c" },
+        executorArgs: ["--cache-repo=r/d"],
+      }),
+    ).toEqual(["cache: cache.repository is 'r/c' but executorArgs has --cache-repo=r/d: set it in one place only"]);
   });
 
   it("parses through the flavor with a ConfigError naming the field", () => {

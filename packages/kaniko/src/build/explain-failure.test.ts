@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type BuildSite, explainCannotStart, explainCreateFailure } from "./explain-failure.js";
+import { type BuildSite, explainCannotStart, explainCreateFailure, explainNoScaleUp } from "./explain-failure.js";
+import { NoScaleUpError } from "./scale-up-wait.js";
 
 const SITE: BuildSite = { context: "prod", namespace: "zenml-kaniko", pod: "zenml-kaniko/kaniko-build-0a1b2c3d" };
 const IMAGE = "gcr.io/kaniko-project/executor:v1.23.2";
@@ -59,5 +60,34 @@ describe("explainCreateFailure", () => {
     );
     expect(explained.message).not.toMatch(/needs create, get, watch and delete/);
     expect(explained.cause).toBe(error);
+  });
+});
+
+describe("explainNoScaleUp", () => {
+  const schedulerMessage = "0/3 nodes are available: 3 Insufficient memory.";
+
+  it("says the autoscaler will not add a node (NotTriggerScaleUp)", () => {
+    const error = new NoScaleUpError("NotTriggerScaleUp", {
+      schedulerMessage,
+      autoscalerMessage: "pod didn't trigger scale-up: 1 max node group size reached",
+    });
+    const { summary, reason } = explainNoScaleUp(SITE, error, 30);
+    expect(reason).toBe("NotTriggerScaleUp");
+    expect(summary).toBe(
+      "The build pod zenml-kaniko/kaniko-build-0a1b2c3d cannot start: Unschedulable (0/3 nodes are available: 3 Insufficient memory.). No node can run the pod, and the cluster autoscaler will not add one (NotTriggerScaleUp: pod didn't trigger scale-up: 1 max node group size reached). Check the node groups' sizes and machine types, taints, and the resources and volumes the pod asks for.",
+    );
+  });
+
+  it("reports the grace window, and unreadable events with the permission they need", () => {
+    const { summary, reason } = explainNoScaleUp(SITE, new NoScaleUpError("NoScaleUp", { schedulerMessage }), 30);
+    expect(reason).toBe("Unschedulable");
+    expect(summary).toContain(
+      "No node can run the pod, and no autoscaler signalled a scale-up (a TriggeredScaleUp or Nominated event) within 30 s (scaleUpGraceSeconds).",
+    );
+    const forbidden = Object.assign(new Error("events is forbidden"), { code: 403 });
+    const unreadable = new NoScaleUpError("NoScaleUp", { schedulerMessage, eventsError: forbidden });
+    expect(explainNoScaleUp(SITE, unreadable, 5).summary).toContain(
+      "The pod's events could not be read (HTTP 403: events is forbidden): the kubeconfig's user (context 'prod') needs list on events in namespace 'zenml-kaniko' to see a scale-up.",
+    );
   });
 });

@@ -24,7 +24,7 @@ describe("kanikoExecutorArgs", () => {
     ]);
   });
 
-  it("adds build args and labels (sorted), the target, then executorArgs last", () => {
+  it("adds build args and labels (sorted), the target, the cache flags, then executorArgs last", () => {
     expect(
       kanikoExecutorArgs({
         dockerfile: "docker/Dockerfile.prod",
@@ -33,7 +33,8 @@ describe("kanikoExecutorArgs", () => {
         buildArgs: { B: "2", A: "x=y" },
         labels: { "org.opencontainers.image.source": "https://x", a: "b c" },
         target: "runtime",
-        executorArgs: ["--cache=true", "--destination=ghcr.io/acme/app:latest"],
+        cacheArgs: ["--cache=true", "--cache-repo=ghcr.io/acme/app/cache"],
+        executorArgs: ["--destination=ghcr.io/acme/app:latest"],
       }),
     ).toEqual([
       "--dockerfile=docker/Dockerfile.prod",
@@ -50,6 +51,7 @@ describe("kanikoExecutorArgs", () => {
       "org.opencontainers.image.source=https://x",
       "--target=runtime",
       "--cache=true",
+      "--cache-repo=ghcr.io/acme/app/cache",
       "--destination=ghcr.io/acme/app:latest",
     ]);
   });
@@ -106,6 +108,23 @@ describe("buildKanikoPod", () => {
       volumeMounts: [{ name: "docker-config", mountPath: "/kaniko/.docker" }],
     });
     expect(container).not.toHaveProperty("serviceAccountName");
+  });
+
+  it("mounts dockerConfigSecret's .dockerconfigjson as /kaniko/.docker/config.json, read-only", () => {
+    const withSecret = kanikoImageBuilderConfigSchema.parse({
+      kubernetesContext: "prod",
+      dockerConfigSecret: "regcred",
+    });
+    const pod = buildKanikoPod({ podName: "p", buildId: "b", image: "i", args, config: withSecret, stdin: true });
+    expect(pod.spec?.volumes).toEqual([
+      {
+        name: "flavorstack-docker-config",
+        secret: { secretName: "regcred", items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+      },
+    ]);
+    expect(pod.spec?.containers[0]?.volumeMounts).toEqual([
+      { name: "flavorstack-docker-config", mountPath: "/kaniko/.docker", readOnly: true },
+    ]);
   });
 
   it("leaves stdin closed when the context comes from the artifact store", () => {
