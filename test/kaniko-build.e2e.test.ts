@@ -165,6 +165,8 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
       {
         name: "unschedulable pod",
         double: { faults: { unschedulable: { message: "0/3 nodes are available: 3 Insufficient memory." } } },
+        // No autoscaler in this cluster: fail at the first look (kaniko-autoscaling.e2e.test.ts covers the rest).
+        config: { scaleUpGraceSeconds: 0 },
         error:
           /cannot start: Unschedulable \(0\/3 nodes are available: 3 Insufficient memory\.\).*No node can run the pod/s,
         check: (error) => expect(error.events.join("\n")).toMatch(/FailedScheduling/),
