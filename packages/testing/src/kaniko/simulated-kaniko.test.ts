@@ -38,7 +38,7 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
             `--destination=${destination}`,
             "--image-name-with-digest-file=/dev/termination-log",
             "--label=org.example.built-by=flavorstack",
-            "--cache=true",
+            "--snapshot-mode=redo",
           ],
         }),
       });
@@ -72,7 +72,7 @@ describe("simulatedKaniko end to end (client-node → double → real registry)"
       expect(message).toMatch(pattern);
       const digest = pattern.exec(message)?.[1];
       expect(await manifestDigest(registry.hostPort, `flavorstack/${name}`, "v1")).toBe(digest);
-      expect(log).toContain("--cache=true");
+      expect(log).toContain("WARN flag --snapshot-mode=redo is accepted but not simulated by the double");
     },
     120_000,
   );
