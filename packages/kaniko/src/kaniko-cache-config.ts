@@ -81,7 +81,7 @@ function isTrue(value: string): boolean {
 }
 
 /** The cache repository: `cache.repository`, else `<destination repository>/cache` (same registry). */
-export function cacheRepository(cache: KanikoCacheConfig, destination: ImageReference): ImageReference {
+function cacheRepository(cache: KanikoCacheConfig, destination: ImageReference): ImageReference {
   return ImageReference.parse(cache.repository ?? `${destination.name}/cache`);
 }
 

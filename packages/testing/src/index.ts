@@ -2,6 +2,7 @@ export { ATTACH_CHANNEL, ATTACH_PROTOCOLS, attachStatusPayload } from "./kuberne
 export type {
   ApiFault,
   ApiVerb,
+  AutoscalerEvent,
   FaultTarget,
   KubernetesDoubleFaults,
   PodFault,

@@ -6,7 +6,7 @@ export interface PodFault {
   pods?: FaultTarget;
 }
 
-/** The API calls an {@link ApiFault} can target. */
+/** The API calls an {@link ApiFault} can target (`secret`: a GET of one secret). */
 export type ApiVerb =
   | "create"
   | "get"
@@ -17,7 +17,6 @@ export type ApiVerb =
   | "attach"
   | "events"
   | "namespace"
-  /** GET of one secret. */
   | "secret";
 
 /** Answer a chosen API call with an error `Status` instead of serving it. */
