@@ -132,10 +132,7 @@ export class KanikoBuildSession {
     return this.#site.pod;
   }
 
-  /**
-   * Loads the kubeconfig, checks that the namespace exists (a 403 on reading it is fine) and that
-   * `dockerConfigSecret`, when set, is there and usable.
-   */
+  /** Loads the kubeconfig; checks that the namespace exists (a 403 on reading it is fine) and `dockerConfigSecret`. */
   async connect(): Promise<void> {
     this.#throwIfAborted();
     const kubeConfig = await this.#loadKubeConfig();
@@ -148,16 +145,9 @@ export class KanikoBuildSession {
       const problem = explainNamespaceCheck(error, this.#site, kubeConfig.getCurrentCluster()?.server);
       if (problem) throw problem;
     }
-    const secret = this.#config.dockerConfigSecret;
-    if (secret) {
-      await checkDockerConfigSecret({
-        api: this.#kubeApi,
-        site: this.#site,
-        name: secret,
-        destination: this.#destination,
-        signal: this.#controller.signal,
-      });
-    }
+    const { dockerConfigSecret: name } = this.#config;
+    const [api, site, destination, signal] = [this.#kubeApi, this.#site, this.#destination, this.#controller.signal];
+    if (name) await checkDockerConfigSecret({ api, site, name, destination, signal });
     this.#throwIfAborted();
   }
 
@@ -214,15 +204,8 @@ export class KanikoBuildSession {
     });
     let started: StartedPod;
     try {
-      started = await this.#watch<StartedPod>(
-        this.#config.podRunningTimeout * 1000,
-        (progress) => {
-          if (progress.kind === "unschedulable") scaleUp.unschedulable(progress);
-          else scaleUp.scheduled();
-          return progress.kind === "pending" || progress.kind === "unschedulable" ? undefined : progress;
-        },
-        scaleUp.signal,
-      );
+      const timeoutMs = this.#config.podRunningTimeout * 1000;
+      started = await this.#watch<StartedPod>(timeoutMs, (progress) => scaleUp.started(progress), scaleUp.signal);
     } catch (error) {
       if (error instanceof PodWaitTimeoutError) {
         const lastSeen = error.lastPod ? podProgress(error.lastPod, KANIKO_CONTAINER_NAME) : undefined;
@@ -368,7 +351,6 @@ export class KanikoBuildSession {
     return this.#deleting;
   }
 
-  /** Watches the pod until `decide` decides, the time is up, or the build's (or `until`'s) signal aborts. */
   #watch<T>(timeoutMs: number, decide: (progress: PodProgress) => T | undefined, until?: AbortSignal): Promise<T> {
     return watchPod<T>({
       api: this.#api,

@@ -99,6 +99,19 @@ export class ScaleUpWait {
     return this.#triggered;
   }
 
+  /**
+   * Takes the pod's progress while waiting for it to start: watches for a scale-up while it is unschedulable, and
+   * returns the progress once the pod has started (or cannot start); undefined while it is still waiting.
+   */
+  started(progress: PodProgress): Exclude<PodProgress, { kind: "pending" | "unschedulable" }> | undefined {
+    if (progress.kind === "unschedulable") {
+      this.unschedulable(progress);
+      return undefined;
+    }
+    this.scheduled();
+    return progress.kind === "pending" ? undefined : progress;
+  }
+
   /** The pod is unschedulable: start (or keep) watching for the autoscaler's word. */
   unschedulable(progress: Unschedulable): void {
     if (this.#controller.signal.aborted || this.#reads.signal.aborted) return;
