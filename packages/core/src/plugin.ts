@@ -70,6 +70,7 @@ export {
   type Flavor,
   type FlavorDefinition,
 } from "./stack/flavor.js";
+export { secretFieldNames } from "./stack/secret-field-names.js";
 export {
   type AnyStackComponent,
   StackComponent,
