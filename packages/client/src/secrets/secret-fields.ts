@@ -1,4 +1,5 @@
 export { secretFieldNames } from "@flavorstack/core/plugin";
+
 import { parseSecretReference } from "./secret-references.js";
 
 /** What describe and list show for a secret field's value. */

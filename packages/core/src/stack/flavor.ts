@@ -90,7 +90,8 @@ export function defineFlavor<
     );
   };
 
-  const jsonSchema = () => z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const jsonSchema = () =>
+    z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
 
   return Object.freeze({
     name,

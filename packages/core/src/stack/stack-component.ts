@@ -66,7 +66,9 @@ export abstract class StackComponent<TConfig = unknown> {
   /** The values of the config's secret fields, for components that must keep them out of logs and errors. */
   get secretValues(): string[] {
     const config = (this.config ?? {}) as Record<string, unknown>;
-    return this.#secretFields.map((field) => config[field]).filter((value): value is string => typeof value === "string");
+    return this.#secretFields
+      .map((field) => config[field])
+      .filter((value): value is string => typeof value === "string");
   }
 
   /** True when the component only works on this machine (a local folder, a registry on localhost). */
