@@ -70,7 +70,6 @@ export {
   type Flavor,
   type FlavorDefinition,
 } from "./stack/flavor.js";
-export { secretFieldNames } from "./stack/secret-field-names.js";
 export {
   type AnyStackComponent,
   StackComponent,

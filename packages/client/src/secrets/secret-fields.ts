@@ -1,4 +1,4 @@
-export { secretFieldNames } from "@flavorstack/core/plugin";
+export { secretFieldNames } from "@flavorstack/core/secret-fields";
 
 import { parseSecretReference } from "./secret-references.js";
 
