@@ -134,7 +134,7 @@ describe("kaniko image builder → Kubernetes double: registry credentials and l
     it("a secret the user may not read: refused before any pod, naming the permission", async () => {
       const { cluster, builder } = await setup(
         { dockerConfigSecret: "regcred" },
-        { apiErrors: [{ verb: "secret", status: 403, name: "regcred" }] },
+        { apiErrors: [{ verb: "get-secret", status: 403, name: "regcred" }] },
       );
       cluster.createSecret(
         KANIKO_NAMESPACE,

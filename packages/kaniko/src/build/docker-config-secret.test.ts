@@ -47,8 +47,15 @@ describe("checkDockerConfigSecret against the Kubernetes double", () => {
       (error: unknown) => error as Error,
     );
 
-  it("accepts a kubernetes.io/dockerconfigjson secret with a docker config", async () => {
-    expect(await check("regcred")).toBeUndefined();
+  it("accepts a kubernetes.io/dockerconfigjson secret with a docker config and returns its credentials to redact", async () => {
+    const credentials = await checkDockerConfigSecret({
+      api: doubleApi(cluster),
+      site: SITE,
+      name: "regcred",
+      destination: DESTINATION,
+      signal: new AbortController().signal,
+    });
+    expect(credentials).toEqual([PASSWORD]);
   });
 
   it("a missing secret: a ConfigError with the kubectl command that makes it", async () => {
@@ -71,7 +78,7 @@ describe("checkDockerConfigSecret against the Kubernetes double", () => {
   });
 
   it("an unreadable secret (403): a BuildError naming the permission and how to grant it", async () => {
-    cluster.setFaults({ apiErrors: [{ verb: "secret", status: 403, name: "regcred" }] });
+    cluster.setFaults({ apiErrors: [{ verb: "get-secret", status: 403, name: "regcred" }] });
     const error = await check("regcred");
     cluster.setFaults({});
     expect(error).toBeInstanceOf(BuildError);

@@ -11,8 +11,8 @@ const SECRET_READ_TIMEOUT_MS = 10_000;
 export interface CheckDockerConfigSecretOptions {
   api: KubeApi;
   site: BuildSite;
-  /** `dockerConfigSecret` */
-  name: string;
+  /** `dockerConfigSecret`; nothing to check when unset. */
+  name: string | undefined;
   /** The image to push: its registry goes into the suggested `kubectl create secret docker-registry`. */
   destination: ImageReference;
   signal: AbortSignal;
@@ -21,10 +21,12 @@ export interface CheckDockerConfigSecretOptions {
 /**
  * Checks `dockerConfigSecret` before the pod is made (a missing secret would leave the pod in ContainerCreating
  * with FailedMount events until podRunningTimeout): it must exist, be readable by the kubeconfig's user and be a
- * `kubernetes.io/dockerconfigjson` secret holding a JSON docker config. Never puts the secret's content in a message.
+ * `kubernetes.io/dockerconfigjson` secret holding a JSON docker config. Never puts the secret's content in a message;
+ * returns its credentials (`auth`, `password`, `identitytoken`, `registrytoken` of each registry) to redact.
  */
-export async function checkDockerConfigSecret(options: CheckDockerConfigSecretOptions): Promise<void> {
+export async function checkDockerConfigSecret(options: CheckDockerConfigSecretOptions): Promise<string[]> {
   const { api, site, name, destination, signal } = options;
+  if (name === undefined) return [];
   const create = createCommand(site, name, destination);
   let secret: V1Secret;
   try {
@@ -57,21 +59,33 @@ export async function checkDockerConfigSecret(options: CheckDockerConfigSecretOp
       `The secret '${name}' (dockerConfigSecret) in namespace '${site.namespace}' is of type '${type}', not '${DOCKER_CONFIG_SECRET_TYPE}'. Make one of that type with \`${create}\` (under another name, or after deleting this one), or fix 'dockerConfigSecret'.`,
     );
   }
-  if (!isDockerConfig(secret.data?.[DOCKER_CONFIG_KEY])) {
+  const auths = dockerConfigAuths(secret.data?.[DOCKER_CONFIG_KEY]);
+  if (!auths) {
     throw new ConfigError(
       `The secret '${name}' (dockerConfigSecret) in namespace '${site.namespace}' has no valid '${DOCKER_CONFIG_KEY}' (a JSON object with 'auths'). Recreate it with \`${create}\`.`,
     );
   }
+  return Object.values(auths).flatMap((entry) =>
+    CREDENTIAL_KEYS.map((key) => (entry as Record<string, unknown> | null)?.[key]).filter(
+      (value): value is string => typeof value === "string" && value !== "",
+    ),
+  );
 }
 
-function isDockerConfig(encoded: string | undefined): boolean {
-  if (encoded === undefined) return false;
+/** The fields of a docker config's `auths` entry that hold credentials. */
+const CREDENTIAL_KEYS = ["auth", "password", "identitytoken", "registrytoken"];
+
+/** The `auths` of a base64 docker config, undefined when it is not one. */
+function dockerConfigAuths(encoded: string | undefined): Record<string, unknown> | undefined {
+  if (encoded === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
     const auths = (parsed as { auths?: unknown } | null)?.auths;
-    return auths !== null && typeof auths === "object" && !Array.isArray(auths);
+    return auths !== null && typeof auths === "object" && !Array.isArray(auths)
+      ? (auths as Record<string, unknown>)
+      : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -39,10 +39,12 @@ import {
   kanikoExecutorArgs,
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
+import { namedSecretValues } from "./named-secret-values.js";
 import { listPodEvents, podEvents } from "./pod-events.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor, redactError } from "./redact.js";
+import { referencedSecretValues } from "./referenced-secret-values.js";
 import { NoScaleUpError, ScaleUpWait } from "./scale-up-wait.js";
 
 /** How long to wait for the pod's result after the attach stream broke. */
@@ -63,6 +65,8 @@ export interface KanikoBuildSessionOptions {
   loadKubeConfig: () => Promise<KubeConfigLike>;
   /** Delete the pod on SIGINT/SIGTERM, then re-raise the signal. */
   handleProcessSignals: boolean;
+  /** Values to keep out of logs and errors besides those the session finds: the stack's secret config fields. */
+  secretValues?: readonly string[];
 }
 
 type StartedPod = Exclude<PodProgress, { kind: "pending" | "unschedulable" }>;
@@ -108,7 +112,10 @@ export class KanikoBuildSession {
     this.#build = options.build;
     this.#logger = options.logger;
     this.#loadKubeConfig = options.loadKubeConfig;
-    this.#redact = createRedactor(options.config.env.map((variable) => variable.value));
+    this.#redact = createRedactor([
+      ...namedSecretValues({ env: options.config.env, buildArgs: options.build.buildArgs }),
+      ...(options.secretValues ?? []),
+    ]);
     const { podName, buildId } = generatePodName();
     this.#podName = podName;
     this.#buildId = buildId;
@@ -145,9 +152,22 @@ export class KanikoBuildSession {
       const problem = explainNamespaceCheck(error, this.#site, kubeConfig.getCurrentCluster()?.server);
       if (problem) throw problem;
     }
-    const { dockerConfigSecret: name } = this.#config;
-    const [api, site, destination, signal] = [this.#kubeApi, this.#site, this.#destination, this.#controller.signal];
-    if (name) await checkDockerConfigSecret({ api, site, name, destination, signal });
+    const fromSecrets = await referencedSecretValues({
+      api: this.#kubeApi,
+      namespace: this.#site.namespace,
+      config: this.#config,
+      logger: this.#logger,
+      signal: this.#controller.signal,
+    });
+    for (const secret of fromSecrets) this.#redact.add(secret);
+    const dockerConfig = await checkDockerConfigSecret({
+      api: this.#kubeApi,
+      site: this.#site,
+      name: this.#config.dockerConfigSecret,
+      destination: this.#destination,
+      signal: this.#controller.signal,
+    });
+    for (const secret of dockerConfig) this.#redact.add(secret);
     this.#throwIfAborted();
   }
 
@@ -158,6 +178,7 @@ export class KanikoBuildSession {
     const api = this.#api;
     const destination = this.#destination.toString();
     this.#stdin = contextArgument === STDIN_CONTEXT;
+    for (const secret of namedSecretValues({ environment: context.environment })) this.#redact.add(secret);
     const args = kanikoExecutorArgs({
       dockerfile: this.#build.dockerfile ?? "Dockerfile",
       context: contextArgument,

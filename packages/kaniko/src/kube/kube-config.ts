@@ -130,7 +130,7 @@ function defaultLocation(files: string[]): string {
 
 /**
  * Secret values of the current user, to keep out of messages: token,
- * password, auth-provider settings (id/refresh/access tokens, client secret).
+ * password, client key (as written and decoded), auth-provider settings (id/refresh/access tokens, client secret).
  * Tokens an exec plugin or token file yields are not in the kubeconfig: the
  * API client adds what it sends (see `createKubeApi`'s `onCredential`).
  */
@@ -139,5 +139,8 @@ export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const providerValues = Object.entries((user?.authProvider?.config ?? {}) as Record<string, unknown>)
     .filter(([key]) => /token|secret|password/i.test(key))
     .map(([, value]) => value);
-  return [user?.token, user?.password, ...providerValues].filter((value): value is string => typeof value === "string");
+  const clientKey = user?.keyData ? [user.keyData, Buffer.from(user.keyData, "base64").toString()] : [];
+  return [user?.token, user?.password, ...clientKey, ...providerValues].filter(
+    (value): value is string => typeof value === "string",
+  );
 }

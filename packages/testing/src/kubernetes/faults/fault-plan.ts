@@ -27,7 +27,7 @@ const RESOURCES_BY_VERB: Record<ApiVerb, string> = {
   attach: "pods/attach",
   events: "events",
   namespace: "namespaces",
-  secret: "secrets",
+  "get-secret": "secrets",
 };
 
 /** The RBAC verb each call needs. */
@@ -41,7 +41,7 @@ const RBAC_VERBS: Record<ApiVerb, string> = {
   attach: "create",
   events: "list",
   namespace: "get",
-  secret: "get",
+  "get-secret": "get",
 };
 
 interface ActiveApiFault extends ApiFault {

@@ -6,7 +6,7 @@ export interface PodFault {
   pods?: FaultTarget;
 }
 
-/** The API calls an {@link ApiFault} can target (`secret`: a GET of one secret). */
+/** The API calls an {@link ApiFault} can target. */
 export type ApiVerb =
   | "create"
   | "get"
@@ -17,7 +17,8 @@ export type ApiVerb =
   | "attach"
   | "events"
   | "namespace"
-  | "secret";
+  /** `GET .../secrets/<name>`: reading one secret. */
+  | "get-secret";
 
 /** Answer a chosen API call with an error `Status` instead of serving it. */
 export interface ApiFault {
