@@ -335,6 +335,7 @@ export class KanikoBuildSession {
       name: this.#podName,
       signal: this.#controller.signal,
       timeoutMs,
+      watchTimeoutSeconds: this.#config.watchTimeoutSeconds,
       decide: (pod) => decide(podProgress(pod, KANIKO_CONTAINER_NAME)),
     });
   }
