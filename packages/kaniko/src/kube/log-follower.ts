@@ -112,7 +112,12 @@ export class LogFollower {
           this.#endFollow();
           return;
         }
-        failures = this.#received > receivedBefore ? 0 : failures + 1;
+        // Lines came, then the end: resume at once (the lines logged meanwhile may be rotated away while we wait).
+        if (this.#received > receivedBefore) {
+          failures = 0;
+          continue;
+        }
+        failures += 1;
       } catch (error) {
         if (this.#stopped) return;
         const code = apiErrorInfo(error).code;

@@ -22,7 +22,8 @@ function currentFileEntries(runtime: PodRuntime | undefined): readonly LogEntry[
   const entries = runtime?.logEntries ?? [];
   const everyLines = runtime?.faults.logRotation?.everyLines;
   if (!everyLines || everyLines <= 0) return entries;
-  return entries.slice(Math.floor(entries.length / everyLines) * everyLines);
+  // A file holds `everyLines` lines; the next line starts a new one.
+  return entries.slice(Math.floor(Math.max(0, entries.length - 1) / everyLines) * everyLines);
 }
 
 /**

@@ -43,8 +43,8 @@ export interface KubernetesDoubleFaults {
   /** The API server drops the attach connection after receiving this many bytes of stdin. */
   attachDrop?: PodFault & { afterBytes: number };
   /**
-   * The kubelet rotates the container's log file every this many lines: a log request (not one already following)
-   * sees only the lines since the last rotation, as `kubectl logs` does.
+   * The kubelet rotates the container's log file every this many lines (the next line starts a new file): a log
+   * request, but not one already following, sees only the current file, as `kubectl logs` does.
    */
   logRotation?: PodFault & { everyLines: number };
   /** Error answers to chosen API calls. */
