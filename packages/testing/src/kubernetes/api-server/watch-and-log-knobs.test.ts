@@ -93,11 +93,10 @@ describe("the double's watch knobs", () => {
       seen.some((event) => event.type === "BOOKMARK"),
     );
     expect(events.map((event) => event.type)).toContain("BOOKMARK");
-    const bookmark = events.find((event) => event.type === "BOOKMARK");
-    expect(bookmark?.object).toMatchObject({ kind: "Pod", apiVersion: "v1" });
-    expect(Number((bookmark?.object.metadata as { resourceVersion: string }).resourceVersion)).toBeGreaterThanOrEqual(
-      Number(resourceVersion),
-    );
+    const bookmark = events.find((event) => event.type === "BOOKMARK") as Event;
+    expect(bookmark.object).toMatchObject({ kind: "Pod", apiVersion: "v1" });
+    const bookmarked = (bookmark.object.metadata as { resourceVersion: string }).resourceVersion;
+    expect(Number(bookmarked)).toBeGreaterThanOrEqual(Number(resourceVersion));
     const plain = await watchEvents(
       double,
       `timeoutSeconds=1&resourceVersion=${double.pods()[0]?.metadata.resourceVersion}`,
