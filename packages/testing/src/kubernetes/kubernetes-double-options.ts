@@ -49,6 +49,7 @@ export interface KubernetesDoubleOptions {
    */
   stateDir?: string;
   timings?: KubeletTimings;
+  /** Compaction (410 Gone) and bookmarks of watches. */
   watch?: WatchBehaviour;
   /** Bytes of attach stdin buffered before the server stops reading the socket (default 64 KiB). */
   stdinHighWaterMark?: number;
