@@ -6,6 +6,7 @@ import {
   startDoubleWithPod,
   TEST_CONTAINER,
   TEST_POD,
+  until,
 } from "../test-support/double-with-pod.js";
 import type { KubeApi } from "./kube-api.js";
 import { LogFollower, splitTimestamp } from "./log-follower.js";
@@ -37,13 +38,6 @@ function scriptedExecutor(): { executor: Executor; log: (line: string) => void; 
     return { exitCode: 0 };
   };
   return { executor, log: (line) => log(line), running };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** The pod, a follower of its log, and the query of each log request the follower sent. */

@@ -1,9 +1,14 @@
 import type { KubernetesDouble, KubernetesDoubleFaults, KubernetesDoubleOptions } from "@flavorstack/testing";
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { heldExecutor, TEST_NAMESPACE as NAMESPACE, startDoubleWithPod } from "../test-support/double-with-pod.js";
+import {
+  heldExecutor,
+  TEST_NAMESPACE as NAMESPACE,
+  startDoubleWithPod,
+  until,
+} from "../test-support/double-with-pod.js";
 import type { KubeApi } from "./kube-api.js";
-import { watchPod } from "./pod-watcher.js";
+import { PodWaitTimeoutError, watchPod } from "./pod-watcher.js";
 
 let cluster: KubernetesDouble | undefined;
 afterEach(async () => {
@@ -57,54 +62,33 @@ async function start(
   return { api, release: held.release, recorded, double: started.cluster };
 }
 
-function waitUntil(probe: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (probe()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
-
 const waitOptions = { namespace: NAMESPACE, name: "p", signal: new AbortController().signal, decide: succeeded };
 
 describe("watchPod resuming, as client-go's reflector does", () => {
-  it("lists again after a 410 ERROR event (history compacted), then watches from the list's version", async () => {
-    const { api, release, recorded, double } = await start();
-    await double.waitForPod((pod) => pod.status.phase === "Running");
-    const wait = watchPod({ ...waitOptions, api, watchTimeoutSeconds: 240 });
-    await waitUntil(() => recorded.watchesFrom.length === 1, "the first watch");
-    // other writes move the cluster's resourceVersion past the one watched from, then history is compacted
-    double.createSecret(NAMESPACE, "unrelated", { key: "value" });
-    double.compact();
-    double.endWatches();
-    await waitUntil(() => recorded.watchesFrom.length >= 3, "the watch after the relist");
-    release();
-    await expect(wait).resolves.toBe("Succeeded");
-    expect(recorded.errors).toEqual([410]);
-    expect(recorded.lists).toBe(2);
-    // the re-watch from the old version got the 410; the one after the relist is from the newer list version
-    expect(recorded.watchesFrom[1]).toBe(recorded.watchesFrom[0]);
-    expect(Number(recorded.watchesFrom[2])).toBeGreaterThan(Number(recorded.watchesFrom[0]));
-  });
-
-  it("lists again after a watch answered with HTTP 410", async () => {
-    const { api, release, recorded, double } = await start({}, { watch: { expiredAs: "status" } });
-    await double.waitForPod((pod) => pod.status.phase === "Running");
-    const wait = watchPod({ ...waitOptions, api, watchTimeoutSeconds: 240 });
-    await waitUntil(() => recorded.watchesFrom.length === 1, "the first watch");
-    // other writes move the cluster's resourceVersion past the one watched from, then history is compacted
-    double.createSecret(NAMESPACE, "unrelated", { key: "value" });
-    double.compact();
-    double.endWatches();
-    await waitUntil(() => recorded.lists === 2 && recorded.watchesFrom.length >= 3, "the watch after the relist");
-    release();
-    await expect(wait).resolves.toBe("Succeeded");
-    expect(recorded.errors).toEqual([]);
-  });
+  it.for([
+    { as: "an ERROR event", expiredAs: "event" as const, errorEvents: [410] },
+    { as: "the watch's HTTP answer", expiredAs: "status" as const, errorEvents: [] },
+  ])(
+    "lists again after a 410 Gone as $as (history compacted), then watches from the list's version",
+    async ({ expiredAs, errorEvents }) => {
+      const { api, release, recorded, double } = await start({}, { watch: { expiredAs } });
+      await double.waitForPod((pod) => pod.status.phase === "Running");
+      const wait = watchPod({ ...waitOptions, api, watchTimeoutSeconds: 240 });
+      await until(() => recorded.watchesFrom.length === 1, "the first watch");
+      // other writes move the cluster's resourceVersion past the one watched from, then history is compacted
+      double.createSecret(NAMESPACE, "unrelated", { key: "value" });
+      double.compact();
+      double.endWatches();
+      await until(() => recorded.watchesFrom.length >= 3, "the watch after the relist");
+      release();
+      await expect(wait).resolves.toBe("Succeeded");
+      expect(recorded.errors).toEqual(errorEvents);
+      expect(recorded.lists).toBe(2);
+      // the re-watch from the old version got the 410; the one after the relist is from the newer list version
+      expect(recorded.watchesFrom[1]).toBe(recorded.watchesFrom[0]);
+      expect(Number(recorded.watchesFrom[2])).toBeGreaterThan(Number(recorded.watchesFrom[0]));
+    },
+  );
 
   it("resumes from a bookmark's version, which outlives a compaction, without listing again", async () => {
     const { api, release, recorded, double } = await start({}, { watch: { bookmarkIntervalMs: 20 } });
@@ -112,10 +96,10 @@ describe("watchPod resuming, as client-go's reflector does", () => {
     const wait = watchPod({ ...waitOptions, api, watchTimeoutSeconds: 240 });
     double.createSecret(NAMESPACE, "unrelated", { key: "value" });
     const bookmarksBefore = recorded.bookmarks.length;
-    await waitUntil(() => recorded.bookmarks.length >= bookmarksBefore + 2, "two bookmarks after a write");
+    await until(() => recorded.bookmarks.length >= bookmarksBefore + 2, "two bookmarks after a write");
     double.compact();
     double.endWatches();
-    await waitUntil(() => recorded.watchesFrom.length >= 2, "the second watch");
+    await until(() => recorded.watchesFrom.length >= 2, "the second watch");
     expect(recorded.watchesFrom[1]).toBe(recorded.bookmarks.at(-1));
     release();
     await expect(wait).resolves.toBe("Succeeded");
@@ -145,4 +129,23 @@ describe("watchPod resuming, as client-go's reflector does", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(recorded.watchesFrom.length).toBe(1);
   });
+
+  it("goes on through watches the server ends at once and 410s, until its own time limit (no give-up)", async () => {
+    const { api, recorded, double } = await start({}, { watch: { compactEveryMs: 20 } });
+    await double.waitForPod((pod) => pod.status.phase === "Running");
+    // writes that move the resourceVersion on, so that compaction makes every resumed watch 410
+    let writes = 0;
+    const writer = setInterval(() => double.createSecret(NAMESPACE, `write-${(writes += 1)}`, { key: "v" }), 15);
+    const ender = setInterval(() => double.endWatches(), 30);
+    try {
+      const wait = watchPod({ ...waitOptions, api, watchTimeoutSeconds: 240, timeoutMs: 8000 });
+      await expect(wait).rejects.toBeInstanceOf(PodWaitTimeoutError);
+    } finally {
+      clearInterval(writer);
+      clearInterval(ender);
+    }
+    // more attempts than the 5 failures tolerated (backing off up to 2 s), rather than a tight loop
+    expect(recorded.watchesFrom.length).toBeGreaterThan(6);
+    expect(recorded.watchesFrom.length).toBeLessThan(40);
+  }, 15_000);
 });

@@ -19,7 +19,11 @@ export interface WatchPodOptions<T> {
 
 /** How long past its time limit a silent watch is given: a quarter of the limit, within these bounds. */
 const WATCHDOG_MARGIN_MS = { min: 1000, max: 30_000 };
-/** Consecutive watch failures (network, 5xx) tolerated before giving up. */
+/**
+ * Consecutive watch failures (network, 5xx, ERROR events, silent watches) tolerated before giving up. A 410 Gone
+ * and a watch the server ends at once are not failures: as client-go's reflector does, the wait backs off and goes
+ * on, until its own time limit.
+ */
 const MAX_WATCH_FAILURES = 5;
 
 /**
@@ -46,6 +50,8 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
     let resourceVersion: string | undefined;
     let lastPod: V1Pod | undefined;
     let failures = 0;
+    /** Consecutive 410s and watches ended at once: they only slow the next attempt down. */
+    let setbacks = 0;
     let timer: NodeJS.Timeout | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
 
@@ -83,15 +89,16 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       if (decision !== undefined) finish(() => resolve(decision));
     };
 
-    const retryLater = (why: unknown, relist: boolean) => {
-      failures += 1;
+    const retryLater = (why: unknown, relist: boolean, failure = true) => {
+      if (failure) failures += 1;
+      else setbacks += 1;
       if (failures > MAX_WATCH_FAILURES) {
         fail(
           new Error(`Watching pod ${namespace}/${name} failed ${failures} times in a row: ${describeApiError(why)}`),
         );
         return;
       }
-      retryTimer = setTimeout(() => void (relist ? list() : watch()), Math.min(2000, 100 * 2 ** failures));
+      retryTimer = setTimeout(() => void (relist ? list() : watch()), Math.min(2000, 100 * 2 ** (failures + setbacks)));
     };
 
     const list = async () => {
@@ -162,6 +169,7 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
           return;
         }
         failures = 0;
+        setbacks = 0;
         // A deleted pod's last state may already be what we wait for (it ended, then was removed).
         consider(pod);
         if (type === "DELETED") fail(new PodGoneError(namespace, name));
@@ -182,7 +190,7 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       if (gone || apiErrorInfo(error).code === 410) {
         // Our resourceVersion is too old (compacted away): list again, then watch from the list's version.
         resourceVersion = undefined;
-        retryLater(error ?? new Error("the watch's resourceVersion is gone (410)"), true);
+        retryLater(error ?? new Error("the watch's resourceVersion is gone (410)"), true, false);
         return;
       }
       error ??= serverError;
@@ -190,9 +198,10 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
         // The server ended the watch: watch again from where we were.
         if (sawEvent || Date.now() - started > 1000) {
           failures = 0;
+          setbacks = 0;
           void watch();
         } else {
-          retryLater(new Error("the server closed the watch at once"), false);
+          retryLater(new Error("the server closed the watch at once"), false, false);
         }
         return;
       }

@@ -53,3 +53,11 @@ export async function startDoubleWithPod(
   });
   return { cluster, api };
 }
+
+/** Resolves once `condition` holds (checked every 10 ms); rejects naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
