@@ -135,7 +135,10 @@ describe("watchPod resuming, as client-go's reflector does", () => {
     await double.waitForPod((pod) => pod.status.phase === "Running");
     // writes that move the resourceVersion on, so that compaction makes every resumed watch 410
     let writes = 0;
-    const writer = setInterval(() => double.createSecret(NAMESPACE, `write-${(writes += 1)}`, { key: "v" }), 15);
+    const writer = setInterval(() => {
+      writes += 1;
+      double.createSecret(NAMESPACE, `write-${writes}`, { key: "v" });
+    }, 15);
     const ender = setInterval(() => double.endWatches(), 30);
     try {
       const wait = watchPod({ ...waitOptions, api, watchTimeoutSeconds: 240, timeoutMs: 8000 });
