@@ -20,7 +20,7 @@ export interface WatchStreamOptions {
 }
 
 /** The 410 `Expired` Status for a watch from a compacted resourceVersion, worded as the API server words it. */
-export function expiredStatus(resourceVersion: string, store: ClusterStore): KubernetesStatus {
+function expiredStatus(resourceVersion: string, store: ClusterStore): KubernetesStatus {
   return kubernetesStatus(410, `too old resource version: ${resourceVersion} (${store.compactedRevision})`, {
     reason: "Expired",
   });
