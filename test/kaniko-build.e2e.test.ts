@@ -254,7 +254,7 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
         name: "watch forbidden (403)",
         double: { faults: { apiErrors: [{ verb: "watch", status: 403, message: "watch is forbidden here" }] } },
         error:
-          /Waiting for the build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} failed: .*watch is forbidden here.*needs get and watch on pods/s,
+          /Waiting for the build pod zenml-kaniko\/kaniko-build-[0-9a-f]{8} failed: .*watch is forbidden here.*needs get, list and watch on pods/s,
         check: (error) => expect(error.reason).toBe("WatchFailed"),
       },
       {

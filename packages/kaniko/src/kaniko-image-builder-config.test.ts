@@ -20,6 +20,7 @@ describe("kanikoImageBuilderConfigSchema", () => {
       kubernetesNamespace: "zenml-kaniko",
       executorImage: DEFAULT_KANIKO_EXECUTOR_IMAGE,
       podRunningTimeout: 300,
+      watchTimeoutSeconds: 240,
       env: [],
       envFrom: [],
       volumeMounts: [],
@@ -71,6 +72,8 @@ describe("kanikoImageBuilderConfigSchema", () => {
   it("refuses invalid values", () => {
     expect(issues({ kubernetesContext: "c", podRunningTimeout: 0 })[0]).toMatch(/^podRunningTimeout:/);
     expect(issues({ kubernetesContext: "c", podRunningTimeout: 1.5 })[0]).toMatch(/^podRunningTimeout:/);
+    expect(issues({ kubernetesContext: "c", watchTimeoutSeconds: 0 })[0]).toMatch(/^watchTimeoutSeconds:/);
+    expect(issues({ kubernetesContext: "c", watchTimeoutSeconds: 7200 })[0]).toMatch(/^watchTimeoutSeconds:/);
     expect(issues({ kubernetesContext: "c", kubernetesNamespace: "Bad_NS" })[0]).toMatch(/^kubernetesNamespace:/);
     expect(issues({ kubernetesContext: "c", env: [{ value: "x" }] })[0]).toMatch(/^env\.0\.name:/);
     expect(issues({ kubernetesContext: "c", volumeMounts: [{ name: "v" }] })[0]).toMatch(

@@ -14,6 +14,7 @@ const DEFAULT_KANIKO_NAMESPACE = "zenml-kaniko";
 
 /** Seconds to wait for the build pod to be Running (ZenML's default). */
 const DEFAULT_POD_RUNNING_TIMEOUT = 300;
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 240;
 
 /** Seconds the build pod may live at most (`activeDeadlineSeconds`), a server-side backstop. */
 const DEFAULT_ACTIVE_DEADLINE_SECONDS = 7200;
@@ -85,6 +86,15 @@ const schema = z
       .positive()
       .default(DEFAULT_POD_RUNNING_TIMEOUT)
       .describe("Seconds to wait until the pod is running (scheduling and image pull)."),
+    watchTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(DEFAULT_WATCH_TIMEOUT_SECONDS)
+      .describe(
+        "The API server's time limit on each pod watch, in seconds (spread by up to a quarter more). A watch silent for a quarter of it (1 to 30 s) past the limit is a dead connection and is replaced. Lower it where a proxy or load balancer cuts idle connections sooner.",
+      ),
     env: z.array(envVar).default([]).describe("`env` section of the Kubernetes container spec."),
     envFrom: z.array(kubernetesObject).default([]).describe("`envFrom` section of the Kubernetes container spec."),
     volumeMounts: z.array(volumeMount).default([]).describe("`volumeMounts` section of the Kubernetes container spec."),

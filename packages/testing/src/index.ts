@@ -14,7 +14,11 @@ export {
   type GenericContainerOptions,
   genericContainer,
 } from "./kubernetes/kubelet/generic-container.js";
-export type { KubeletTimings, KubernetesDoubleOptions } from "./kubernetes/kubernetes-double-options.js";
+export type {
+  KubeletTimings,
+  KubernetesDoubleOptions,
+  WatchBehaviour,
+} from "./kubernetes/kubernetes-double-options.js";
 export { kubernetesStatus, notFoundStatus, reasonForCode, StatusError } from "./kubernetes/kubernetes-status.js";
 export type * from "./kubernetes/kubernetes-types.js";
 export { renderKubeconfig } from "./kubernetes/render-kubeconfig.js";

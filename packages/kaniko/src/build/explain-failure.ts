@@ -79,7 +79,7 @@ export function explainWaitFailure(error: unknown, site: BuildSite): FailureRepo
   const code = apiErrorInfo(error).code;
   const refused = code === 401 || code === 403 || error instanceof WatchRefusedError;
   const hint = refused
-    ? ` The kubeconfig's user (context '${site.context}') needs get and watch on pods in namespace '${site.namespace}'.`
+    ? ` The kubeconfig's user (context '${site.context}') needs get, list and watch on pods in namespace '${site.namespace}'.`
     : " Check that the API server is reachable; retry the build.";
   return {
     summary: `Waiting for the build pod ${site.pod} failed: ${describeApiError(error)}.${hint}`,

@@ -379,6 +379,7 @@ export class KanikoBuildSession {
       name: this.#podName,
       signal: until ? AbortSignal.any([this.#controller.signal, until]) : this.#controller.signal,
       timeoutMs,
+      watchTimeoutSeconds: this.#config.watchTimeoutSeconds,
       decide: (pod) => decide(podProgress(pod, KANIKO_CONTAINER_NAME)),
     });
   }

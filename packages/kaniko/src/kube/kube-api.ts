@@ -3,6 +3,7 @@ import https from "node:https";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { FlavorstackError } from "@flavorstack/core/plugin";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { http } from "./node-http.js";
@@ -11,6 +12,10 @@ import { http } from "./node-http.js";
 const KUBE_REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const KEEP_ALIVE_PROBE_MS = 30_000;
+/** Answers with `Retry-After` (429, 5xx) retried at most this many times, as client-go does (it allows 10). */
+const MAX_RETRY_AFTER_RETRIES = 5;
+/** A longer `Retry-After` is shortened to this; the caller's signal and time limit still apply. */
+const MAX_RETRY_AFTER_MS = 10_000;
 
 type KubeQuery = Record<string, string | number | boolean | undefined>;
 
@@ -32,12 +37,30 @@ export function namespacedPath(namespace: string, ...segments: string[]): string
 export class KubeApiError extends FlavorstackError {
   readonly code: number;
   readonly body: string;
+  /** The `Retry-After` header, in seconds, when there was one. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(method: string, path: string, code: number, body: string) {
+  constructor(method: string, path: string, code: number, body: string, retryAfterSeconds?: number) {
     super(`${method} ${path.split("?")[0]} answered HTTP ${code}`);
     this.code = code;
     this.body = body;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** `Retry-After` in seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** How long to wait before retrying, when the server asked for it (429 or 5xx with `Retry-After`), as client-go does. */
+function retryAfterMs(error: unknown): number | undefined {
+  if (!(error instanceof KubeApiError) || error.retryAfterSeconds === undefined) return undefined;
+  if (error.code !== 429 && error.code < 500) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, error.retryAfterSeconds * 1000);
 }
 
 /**
@@ -72,11 +95,24 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
   if (!server) throw new Error(`the kubeconfig context '${config.getCurrentContext()}' has no cluster server`);
   const base = new URL(server.endsWith("/") ? server : `${server}/`);
 
-  const open = async (
-    method: string,
-    path: string,
-    options: { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal },
-  ): Promise<IncomingMessage> => {
+  type OpenOptions = { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal };
+
+  /** Sends a request; a 429 or 5xx with `Retry-After` is sent again after that wait (bounded, abortable). */
+  const open = async (method: string, path: string, options: OpenOptions): Promise<IncomingMessage> => {
+    for (let retries = 0; ; retries += 1) {
+      try {
+        return await openOnce(method, path, options);
+      } catch (error) {
+        const waitMs = retryAfterMs(error);
+        if (waitMs === undefined || retries >= MAX_RETRY_AFTER_RETRIES) throw error;
+        await sleep(waitMs, undefined, { signal: options.signal }).catch(() => {
+          throw options.signal.reason;
+        });
+      }
+    }
+  };
+
+  const openOnce = async (method: string, path: string, options: OpenOptions): Promise<IncomingMessage> => {
     const url = new URL(path.replace(/^\//, ""), base);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -105,7 +141,8 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
     });
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
-    throw new KubeApiError(method, url.pathname, status, await readText(response, ERROR_BODY_LIMIT));
+    const retryAfter = parseRetryAfter(response.headers["retry-after"]);
+    throw new KubeApiError(method, url.pathname, status, await readText(response, ERROR_BODY_LIMIT), retryAfter);
   };
 
   return {

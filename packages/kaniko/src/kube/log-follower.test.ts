@@ -11,6 +11,7 @@ import {
   startDoubleWithPod,
   TEST_CONTAINER,
   TEST_POD,
+  until,
 } from "../test-support/double-with-pod.js";
 import { type KubeApi, namespacedPath } from "./kube-api.js";
 import { LogFollower } from "./log-follower.js";
@@ -68,13 +69,6 @@ function follower(api: KubeApi, lines: string[]): LogFollower {
     redact: createRedactor([]),
     retryMs: 10,
   });
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("LogFollower against the Kubernetes double", () => {

@@ -38,6 +38,7 @@ describe("watchPod against the Kubernetes double", () => {
       namespace: NAMESPACE,
       name: "p",
       signal: new AbortController().signal,
+      watchTimeoutSeconds: 240,
       decide: succeeded,
     });
     await expect(wait).rejects.toThrow(/Watching pod ns\/p failed 6 times in a row: HTTP 500: etcd is sad/);
@@ -53,6 +54,7 @@ describe("watchPod against the Kubernetes double", () => {
       namespace: NAMESPACE,
       name: "p",
       signal: new AbortController().signal,
+      watchTimeoutSeconds: 240,
       decide: succeeded,
     });
     await expect(wait).rejects.toThrow(/Watching pod ns\/p failed 6 times in a row: HTTP 500 \(InternalError\)/);
@@ -69,7 +71,7 @@ describe("watchPod against the Kubernetes double", () => {
       watch: (path, query, onEvent, signal) =>
         api.watch(path, query, (type, object) => type !== "MODIFIED" && onEvent(type, object), signal),
     };
-    const options = { namespace: NAMESPACE, name: "p", signal: new AbortController().signal };
+    const options = { namespace: NAMESPACE, name: "p", signal: new AbortController().signal, watchTimeoutSeconds: 240 };
     const wait = watchPod({ ...options, api: deletionsOnly, decide: succeeded });
     held.release();
     await cluster?.waitForPod((pod) => pod.status.phase === "Succeeded");
@@ -84,6 +86,7 @@ describe("watchPod against the Kubernetes double", () => {
       namespace: NAMESPACE,
       name: "p",
       signal: new AbortController().signal,
+      watchTimeoutSeconds: 240,
       decide: () => undefined,
     });
     await cluster?.waitForPod((pod) => pod.status.phase === "Running");

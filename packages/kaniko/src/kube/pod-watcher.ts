@@ -13,28 +13,45 @@ export interface WatchPodOptions<T> {
   timeoutMs?: number | undefined;
   /** Ends the wait with the signal's reason. */
   signal: AbortSignal;
+  /** Each watch's server-side time limit, before a spread of up to a quarter more (config `watchTimeoutSeconds`). */
+  watchTimeoutSeconds: number;
 }
 
-/** The watch's server-side time limit, plus up to a minute of spread. */
-const WATCH_TIMEOUT_SECONDS = 240;
-/** Consecutive watch failures (network, 5xx) tolerated before giving up. */
+/** How long past its time limit a silent watch is given: a quarter of the limit, within these bounds. */
+const WATCHDOG_MARGIN_MS = { min: 1000, max: 30_000 };
+/**
+ * Consecutive watch failures (network, 5xx, ERROR events, silent watches) tolerated before giving up. A 410 Gone
+ * and a watch the server ends at once are not failures: as client-go's reflector does, the wait backs off and goes
+ * on, until its own time limit.
+ */
 const MAX_WATCH_FAILURES = 5;
 
 /**
- * Waits for a pod to reach a state `decide` accepts, by watch (one GET, then
- * `watch` with `fieldSelector=metadata.name=<name>` from its resourceVersion).
- * When the server ends the watch (they do, after minutes) it re-watches from
- * the last resourceVersion seen; a 410 Gone re-reads the pod first.
+ * Waits for a pod to reach a state `decide` accepts, as client-go's reflector
+ * does: a list with `fieldSelector=metadata.name=<name>`, then a watch from the
+ * list's resourceVersion. Bookmarks (`allowWatchBookmarks`) keep that version
+ * current. When the server ends the watch (they do, after `timeoutSeconds`) it
+ * re-watches from the last resourceVersion seen; a 410 Gone (as an ERROR event
+ * or as the answer) lists again first. A watch silent for longer than its time
+ * limit plus a margin is a dead connection: it is abandoned and re-watched.
  */
 export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
   const { api, namespace, name, decide, signal } = options;
   const path = namespacedPath(namespace, "pods");
+  const fieldSelector = `metadata.name=${name}`;
+  const { watchTimeoutSeconds } = options;
+  const watchdogMarginMs = Math.min(
+    WATCHDOG_MARGIN_MS.max,
+    Math.max(WATCHDOG_MARGIN_MS.min, (watchTimeoutSeconds * 1000) / 4),
+  );
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const controller = new AbortController();
     let resourceVersion: string | undefined;
     let lastPod: V1Pod | undefined;
     let failures = 0;
+    /** Consecutive 410s and watches ended at once: they only slow the next attempt down. */
+    let setbacks = 0;
     let timer: NodeJS.Timeout | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
 
@@ -72,23 +89,33 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       if (decision !== undefined) finish(() => resolve(decision));
     };
 
-    const retryLater = (why: unknown, reread: boolean) => {
-      failures += 1;
+    const retryLater = (why: unknown, relist: boolean, failure = true) => {
+      if (failure) failures += 1;
+      else setbacks += 1;
       if (failures > MAX_WATCH_FAILURES) {
         fail(
           new Error(`Watching pod ${namespace}/${name} failed ${failures} times in a row: ${describeApiError(why)}`),
         );
         return;
       }
-      retryTimer = setTimeout(() => void (reread ? read() : watch()), Math.min(2000, 100 * 2 ** failures));
+      retryTimer = setTimeout(() => void (relist ? list() : watch()), Math.min(2000, 100 * 2 ** (failures + setbacks)));
     };
 
-    const read = async () => {
+    const list = async () => {
       if (settled) return;
       try {
-        consider(
-          await api.request<V1Pod>("GET", namespacedPath(namespace, "pods", name), { signal: controller.signal }),
-        );
+        const found = await api.request<{ metadata?: { resourceVersion?: string }; items?: V1Pod[] }>("GET", path, {
+          query: { fieldSelector },
+          signal: controller.signal,
+        });
+        const pod = found.items?.[0];
+        if (!pod) {
+          fail(new PodGoneError(namespace, name));
+          return;
+        }
+        consider(pod);
+        // The list's version, not the pod's: a pod unchanged since a compaction has a version too old to watch from.
+        if (found.metadata?.resourceVersion) resourceVersion = found.metadata.resourceVersion;
       } catch (error) {
         if (settled) return;
         const info = apiErrorInfo(error);
@@ -112,17 +139,24 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       let sawEvent = false;
       let gone = false;
       let serverError: unknown;
+      // The server ends each watch after this (spread so many builders do not re-watch in step).
+      const timeoutSeconds = watchTimeoutSeconds + Math.floor(Math.random() * (watchTimeoutSeconds / 4));
       const query: Record<string, string | number | boolean> = {
-        fieldSelector: `metadata.name=${name}`,
+        fieldSelector,
         allowWatchBookmarks: true,
-        // The server ends each watch after this (spread so many builders do not re-watch in step): a connection
-        // that died silently is replaced rather than waited on until the pod's deadline.
-        timeoutSeconds: WATCH_TIMEOUT_SECONDS + Math.floor(Math.random() * 60),
+        timeoutSeconds,
       };
       if (resourceVersion) query.resourceVersion = resourceVersion;
+      // A connection that died without closing (a dropped NAT entry) sends nothing and never ends: past the
+      // server's own limit plus a margin, it is abandoned.
+      const silence = new AbortController();
+      const silentAfterMs = timeoutSeconds * 1000 + watchdogMarginMs;
+      let watchdog = setTimeout(() => silence.abort(), silentAfterMs);
       const onEvent = (type: string, object: unknown) => {
         if (settled) return;
         sawEvent = true;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => silence.abort(), silentAfterMs);
         if (type === "ERROR") {
           const status = object as { code?: number; message?: string };
           if (status?.code === 410) gone = true;
@@ -135,21 +169,28 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
           return;
         }
         failures = 0;
+        setbacks = 0;
         // A deleted pod's last state may already be what we wait for (it ended, then was removed).
         consider(pod);
         if (type === "DELETED") fail(new PodGoneError(namespace, name));
       };
       let error: unknown;
       try {
-        await api.watch(path, query, onEvent, controller.signal);
+        await api.watch(path, query, onEvent, AbortSignal.any([controller.signal, silence.signal]));
       } catch (caught) {
         error = caught;
+      } finally {
+        clearTimeout(watchdog);
       }
       if (settled) return;
+      if (silence.signal.aborted) {
+        retryLater(new Error(`the watch sent nothing for ${silentAfterMs / 1000} s`), false);
+        return;
+      }
       if (gone || apiErrorInfo(error).code === 410) {
-        // Our resourceVersion is too old: read the pod again, then watch from its version.
+        // Our resourceVersion is too old (compacted away): list again, then watch from the list's version.
         resourceVersion = undefined;
-        retryLater(error ?? new Error("the watch's resourceVersion is gone (410)"), true);
+        retryLater(error ?? new Error("the watch's resourceVersion is gone (410)"), true, false);
         return;
       }
       error ??= serverError;
@@ -157,9 +198,10 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
         // The server ended the watch: watch again from where we were.
         if (sawEvent || Date.now() - started > 1000) {
           failures = 0;
+          setbacks = 0;
           void watch();
         } else {
-          retryLater(new Error("the server closed the watch at once"), false);
+          retryLater(new Error("the server closed the watch at once"), false, false);
         }
         return;
       }
@@ -171,7 +213,7 @@ export function watchPod<T>(options: WatchPodOptions<T>): Promise<T> {
       retryLater(error, true);
     };
 
-    void read();
+    void list();
   });
 }
 

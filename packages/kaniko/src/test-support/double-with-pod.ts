@@ -2,6 +2,7 @@ import {
   type Executor,
   type KubernetesDouble,
   type KubernetesDoubleFaults,
+  type KubernetesDoubleOptions,
   startKubernetesDouble,
 } from "@flavorstack/testing";
 import { createKubeApi, type KubeApi, namespacedPath } from "../kube/kube-api.js";
@@ -31,12 +32,16 @@ export function doubleApi(cluster: KubernetesDouble, server = cluster.url): Kube
   return createKubeApi(LeanKubeConfig.fromString(cluster.kubeconfig.replaceAll(cluster.url, server)));
 }
 
-/** Starts the Kubernetes double with namespace `ns` and creates pod `p` (container `kaniko`) run by `executor`. */
+/**
+ * Starts the Kubernetes double with namespace `ns` and creates pod `p` (container `kaniko`) run by `executor`;
+ * `options` are the double's other options (watch behaviour, timings).
+ */
 export async function startDoubleWithPod(
   executor: Executor,
   faults: KubernetesDoubleFaults = {},
+  options: Omit<KubernetesDoubleOptions, "executor" | "faults" | "namespaces"> = {},
 ): Promise<{ cluster: KubernetesDouble; api: KubeApi }> {
-  const cluster = await startKubernetesDouble({ namespaces: [TEST_NAMESPACE], executor, faults });
+  const cluster = await startKubernetesDouble({ ...options, namespaces: [TEST_NAMESPACE], executor, faults });
   const api = doubleApi(cluster);
   await api.request("POST", namespacedPath(TEST_NAMESPACE, "pods"), {
     body: {
@@ -47,4 +52,12 @@ export async function startDoubleWithPod(
     },
   });
   return { cluster, api };
+}
+
+/** Resolves once `condition` holds (checked every 10 ms); rejects naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

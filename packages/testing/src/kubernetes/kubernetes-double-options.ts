@@ -13,6 +13,19 @@ export interface KubeletTimings {
   backOffMs?: number;
 }
 
+/** How watches behave (etcd compaction, bookmarks). */
+export interface WatchBehaviour {
+  /** Milliseconds between BOOKMARK events on watches that allow them (`allowWatchBookmarks=true`; default 60 000). */
+  bookmarkIntervalMs?: number;
+  /**
+   * How a watch from a resourceVersion older than the last compaction is refused: `"event"` (default) answers 200
+   * and sends one ERROR event with a 410 `Expired` Status, as the watch cache does; `"status"` answers HTTP 410.
+   */
+  expiredAs?: "event" | "status";
+  /** Compacts the change history every this many milliseconds (default: only when `compact()` is called). */
+  compactEveryMs?: number;
+}
+
 export interface KubernetesDoubleOptions {
   /**
    * Namespaces to create besides those every cluster has (`default`, `kube-node-lease`, `kube-public`,
@@ -36,6 +49,8 @@ export interface KubernetesDoubleOptions {
    */
   stateDir?: string;
   timings?: KubeletTimings;
+  /** Compaction (410 Gone) and bookmarks of watches. */
+  watch?: WatchBehaviour;
   /** Bytes of attach stdin buffered before the server stops reading the socket (default 64 KiB). */
   stdinHighWaterMark?: number;
   /** Port on 127.0.0.1 (default: a free one). */

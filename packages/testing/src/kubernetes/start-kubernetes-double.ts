@@ -21,6 +21,7 @@ export const CLUSTER_NAMESPACES = ["default", "kube-node-lease", "kube-public", 
 const DEFAULT_CONTEXT_NAME = "flavorstack-double";
 const DEFAULT_STDIN_HIGH_WATER_MARK = 64 * 1024;
 const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
+const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
 const WAIT_POLL_MS = 10;
 
 /** A running Kubernetes API double. */
@@ -52,6 +53,13 @@ export interface KubernetesDouble {
   addFaults(faults: KubernetesDoubleFaults): void;
   /** Ends every open watch from the server side, as API servers do after their request timeout. */
   endWatches(): void;
+  /**
+   * Forgets the watch history up to now, as etcd's compaction does: a watch from an older resourceVersion gets
+   * 410 `Expired` (see `options.watch.expiredAs`).
+   */
+  compact(): void;
+  /** Ends every followed log stream cleanly while the containers run on (a kubelet or API server restart). */
+  endLogStreams(): void;
   /** Resolves once `count` pods exist (all namespaces); rejects after `timeoutMs` (default 10 s). */
   waitForPodCount(count: number, timeoutMs?: number): Promise<Pod[]>;
   /** Resolves with the first pod matching `predicate`; rejects after `timeoutMs` (default 10 s). */
@@ -108,7 +116,11 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
     kubelet,
     faults,
     attachProtocols: options.attachProtocols ?? ATTACH_PROTOCOLS,
+    bookmarkIntervalMs: options.watch?.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+    expiredAs: options.watch?.expiredAs ?? "event",
   });
+  const compactEveryMs = options.watch?.compactEveryMs;
+  const compaction = compactEveryMs ? setInterval(() => store.compact(), compactEveryMs) : undefined;
   const server = createServer((req, res) => api.handleRequest(req, res));
   server.on("upgrade", (req, socket, head) => api.handleUpgrade(req, socket, head));
   try {
@@ -120,6 +132,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
       });
     });
   } catch (error) {
+    clearInterval(compaction);
     // e.g. the port is taken: the state directory made above must not be left behind
     if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
     throw error;
@@ -154,6 +167,8 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
     setFaults: (next) => faults.set(next),
     addFaults: (next) => faults.add(next),
     endWatches: () => api.endWatches(),
+    compact: () => store.compact(),
+    endLogStreams: () => api.endLogStreams(),
     waitForPodCount: (count, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) =>
       waitFor(
         () => {
@@ -167,6 +182,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
       waitFor(() => store.list<Pod>("pods").find(predicate), timeoutMs, "a matching pod"),
     stop: () => {
       stopped ??= (async () => {
+        clearInterval(compaction);
         api.close();
         await kubelet.stop();
         server.closeAllConnections();

@@ -12,17 +12,21 @@ const HTTP_REASON_PHRASES: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
-export function sendJson(res: ServerResponse, code: number, body: unknown): void {
+export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
 
+/** Sends a `Status`, with `Retry-After` when it has `details.retryAfterSeconds` (as the API server does). */
 export function sendStatus(res: ServerResponse, status: KubernetesStatus): void {
-  sendJson(res, status.code, status);
+  const retryAfter = status.details?.retryAfterSeconds;
+  sendJson(res, status.code, status, retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) });
 }
 
 /** Answers on a raw socket (an upgrade request that is refused) with a `Status` body. */

@@ -31,6 +31,8 @@ export interface KubernetesApiServerOptions {
   kubelet: SimulatedKubelet;
   faults: FaultPlan;
   attachProtocols: readonly string[];
+  bookmarkIntervalMs: number;
+  expiredAs: "event" | "status";
 }
 
 /** The HTTP + WebSocket front of the double: routes Kubernetes API paths to the store and the kubelet. */
@@ -39,6 +41,8 @@ export class KubernetesApiServer {
   readonly #kubelet: SimulatedKubelet;
   readonly #faults: FaultPlan;
   readonly #attachProtocols: readonly string[];
+  readonly #bookmarkIntervalMs: number;
+  readonly #expiredAs: "event" | "status";
   readonly #wss: WebSocketServer;
   readonly #watches = new Set<ServerResponse>();
   readonly #logStreams = new Set<ServerResponse>();
@@ -48,6 +52,8 @@ export class KubernetesApiServer {
     this.#kubelet = options.kubelet;
     this.#faults = options.faults;
     this.#attachProtocols = options.attachProtocols;
+    this.#bookmarkIntervalMs = options.bookmarkIntervalMs;
+    this.#expiredAs = options.expiredAs;
     this.#wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -61,10 +67,15 @@ export class KubernetesApiServer {
     this.#watches.clear();
   }
 
-  close(): void {
-    this.endWatches();
+  /** Ends every followed log stream cleanly, as a kubelet or API server restart does, while containers run on. */
+  endLogStreams(): void {
     for (const res of this.#logStreams) res.end();
     this.#logStreams.clear();
+  }
+
+  close(): void {
+    this.endWatches();
+    this.endLogStreams();
     for (const client of this.#wss.clients) client.terminate();
     this.#wss.close();
   }
@@ -208,7 +219,11 @@ export class KubernetesApiServer {
     if (watch) {
       this.#watches.add(res);
       res.on("close", () => this.#watches.delete(res));
-      serveWatch(req, res, url, this.#store, resource, filter);
+      serveWatch(req, res, url, this.#store, resource, filter, {
+        bookmarkIntervalMs: this.#bookmarkIntervalMs,
+        expiredAs: this.#expiredAs,
+        silent: resource === "pods" && this.#faults.takeSilentWatch(),
+      });
       return;
     }
     sendJson(res, 200, {

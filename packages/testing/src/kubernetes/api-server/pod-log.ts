@@ -1,13 +1,35 @@
 import type { ServerResponse } from "node:http";
-import type { PodRuntime } from "../kubelet/pod-runtime.js";
+import type { LogEntry, PodRuntime } from "../kubelet/pod-runtime.js";
 import type { Pod } from "../kubernetes-types.js";
 import { requestedContainerName } from "./container-name.js";
 import { badRequest } from "./request-errors.js";
 import { queryFlag } from "./request-filter.js";
 
 /**
+ * `sinceTime` as the kubelet gets it: the API server forwards it in RFC 3339 with whole seconds, so a client
+ * asking from a line's own nanosecond timestamp gets the lines of that whole second again.
+ */
+function sinceTimeMs(url: URL): number | undefined {
+  const value = url.searchParams.get("sinceTime");
+  if (value === null) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw badRequest(`parsing time "${value}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** The lines in the container's current log file: with the `logRotation` fault, those since the last rotation. */
+function currentFileEntries(runtime: PodRuntime | undefined): readonly LogEntry[] {
+  const entries = runtime?.logEntries ?? [];
+  const everyLines = runtime?.faults.logRotation?.everyLines;
+  if (!everyLines || everyLines <= 0) return entries;
+  // A file holds `everyLines` lines; the next line starts a new one.
+  return entries.slice(Math.floor(Math.max(0, entries.length - 1) / everyLines) * everyLines);
+}
+
+/**
  * Answers `GET .../pods/{name}/log` as the kubelet does: `container`, `follow`, `tailLines`, `timestamps`,
- * `limitBytes` and `previous`; an empty 200 before the pod is scheduled, 400 while the container waits to start.
+ * `sinceTime`, `limitBytes` and `previous`; an empty 200 before the pod is scheduled, 400 while the container waits
+ * to start. After a log rotation (the `logRotation` fault) only the current file is read, as the kubelet does.
  * Calls `onFollow` with the response when it stays open to follow the log.
  */
 export function servePodLog(
@@ -38,6 +60,7 @@ export function servePodLog(
   const timestamps = queryFlag(url, "timestamps");
   const follow = queryFlag(url, "follow") && !previous;
   const tailLines = url.searchParams.has("tailLines") ? Number(url.searchParams.get("tailLines")) : undefined;
+  const since = sinceTimeMs(url);
   let remaining = url.searchParams.has("limitBytes")
     ? Number(url.searchParams.get("limitBytes"))
     : Number.POSITIVE_INFINITY;
@@ -50,7 +73,7 @@ export function servePodLog(
     res.write(line);
     if (remaining <= 0) res.end();
   };
-  const entries = runtime?.logEntries ?? [];
+  const entries = currentFileEntries(runtime).filter((entry) => since === undefined || Date.parse(entry.time) >= since);
   const shown =
     tailLines !== undefined && tailLines >= 0 ? entries.slice(Math.max(0, entries.length - tailLines)) : entries;
   for (const entry of shown) write(entry.time, entry.text);

@@ -3,7 +3,7 @@ import type { KubernetesStatus } from "../kubernetes-types.js";
 import type { ApiFault, ApiVerb, KubernetesDoubleFaults } from "./kubernetes-double-faults.js";
 
 /** The pod faults taken for one pod when it was created. */
-export type PodFaults = Omit<KubernetesDoubleFaults, "apiErrors">;
+export type PodFaults = Omit<KubernetesDoubleFaults, "apiErrors" | "silentWatches">;
 
 const POD_FAULT_KEYS = [
   "imagePullError",
@@ -14,6 +14,7 @@ const POD_FAULT_KEYS = [
   "oomKilled",
   "terminationMessage",
   "attachDrop",
+  "logRotation",
 ] as const;
 
 /** The resource (and subresource) each verb acts on, as RBAC names it. */
@@ -52,6 +53,7 @@ interface ActiveApiFault extends ApiFault {
 export class FaultPlan {
   #podFaults: PodFaults = {};
   #apiFaults: ActiveApiFault[] = [];
+  #silentWatches = 0;
 
   constructor(faults: KubernetesDoubleFaults = {}) {
     this.set(faults);
@@ -59,8 +61,9 @@ export class FaultPlan {
 
   /** Replaces every fault. */
   set(faults: KubernetesDoubleFaults): void {
-    const { apiErrors, ...podFaults } = faults;
+    const { apiErrors, silentWatches, ...podFaults } = faults;
     this.#podFaults = { ...podFaults };
+    this.#silentWatches = silentWatches ? (silentWatches.times ?? Number.POSITIVE_INFINITY) : 0;
     this.#apiFaults = (apiErrors ?? []).map((fault) => ({
       ...fault,
       remaining: fault.times ?? Number.POSITIVE_INFINITY,
@@ -69,8 +72,9 @@ export class FaultPlan {
 
   /** Adds or replaces some faults, keeping the others. */
   add(faults: KubernetesDoubleFaults): void {
-    const { apiErrors, ...podFaults } = faults;
+    const { apiErrors, silentWatches, ...podFaults } = faults;
     Object.assign(this.#podFaults, podFaults);
+    if (silentWatches) this.#silentWatches = silentWatches.times ?? Number.POSITIVE_INFINITY;
     for (const fault of apiErrors ?? []) {
       this.#apiFaults.push({ ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
     }
@@ -88,6 +92,13 @@ export class FaultPlan {
     return taken as PodFaults;
   }
 
+  /** Whether this watch is to stay silent (the `silentWatches` fault); uses one up. */
+  takeSilentWatch(): boolean {
+    if (this.#silentWatches <= 0) return false;
+    this.#silentWatches -= 1;
+    return true;
+  }
+
   /** The error Status to answer this call with, if a fault targets it. */
   takeApiFault(verb: ApiVerb, namespace: string | undefined, name: string | undefined): KubernetesStatus | undefined {
     const fault = this.#apiFaults.find(
@@ -95,7 +106,11 @@ export class FaultPlan {
     );
     if (!fault) return undefined;
     fault.remaining -= 1;
-    return apiFaultStatus(fault, namespace, name);
+    const status = apiFaultStatus(fault, namespace, name);
+    if (fault.retryAfterSeconds !== undefined) {
+      status.details = { ...status.details, retryAfterSeconds: fault.retryAfterSeconds };
+    }
+    return status;
   }
 }
 

@@ -33,6 +33,8 @@ export interface ApiFault {
   reason?: string;
   /** Overrides the Status `message`. */
   message?: string;
+  /** Sent as the `Retry-After` header and the Status' `details.retryAfterSeconds` (as with 429 and 503). */
+  retryAfterSeconds?: number;
 }
 
 /** An event an autoscaler records on a pending pod, on a schedule. */
@@ -67,6 +69,16 @@ export interface KubernetesDoubleFaults {
   terminationMessage?: PodFault & { kind: "empty" | "garbage" | "other-repository" };
   /** The API server drops the attach connection after receiving this many bytes of stdin. */
   attachDrop?: PodFault & { afterBytes: number };
+  /**
+   * The kubelet rotates the container's log file every this many lines (the next line starts a new file): a log
+   * request, but not one already following, sees only the current file, as `kubectl logs` does.
+   */
+  logRotation?: PodFault & { everyLines: number };
   /** Error answers to chosen API calls. */
   apiErrors?: ApiFault[];
+  /**
+   * Pod watches are accepted, then get no event and no end (the server ignores `timeoutSeconds`), as when the
+   * connection's peer vanished without closing it. `times` unset: every watch.
+   */
+  silentWatches?: { times?: number };
 }

@@ -57,6 +57,8 @@ export class ClusterStore {
   };
   readonly #history: HistoryEntry[] = [];
   readonly #watchers = new Set<Watcher>();
+  /** Changes up to this resourceVersion are compacted away: a watch from an older one gets 410 Gone. */
+  #compactedRevision = 0;
 
   get currentResourceVersion(): string {
     return String(this.#resourceVersion);
@@ -158,6 +160,23 @@ export class ClusterStore {
     object.metadata.resourceVersion = String(version);
     this.#publish(resource, version, { type: "DELETED", object });
     return copy(object);
+  }
+
+  /** Forgets the change history up to now, as etcd's compaction does. */
+  compact(): void {
+    this.#compactedRevision = this.#resourceVersion;
+    this.#history.length = 0;
+  }
+
+  /** The resourceVersion of the last compaction (0 before any). */
+  get compactedRevision(): number {
+    return this.#compactedRevision;
+  }
+
+  /** A watch from this resourceVersion cannot be served: its changes were compacted away. */
+  isExpired(resourceVersion: string | undefined): boolean {
+    const from = resourceVersion && resourceVersion !== "0" ? Number(resourceVersion) : undefined;
+    return from !== undefined && !Number.isNaN(from) && from < this.#compactedRevision;
   }
 
   /**
