@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { FlavorstackError } from "@flavorstack/core/plugin";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { http } from "./node-http.js";
+import { untilAborted } from "./until-aborted.js";
 
 /** Per-request time limit of plain (non-streaming) calls. */
 const KUBE_REQUEST_TIMEOUT_MS = 30_000;
@@ -75,7 +76,7 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
   const open = async (
     method: string,
     path: string,
-    options: { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal },
+    options: { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal; retried?: boolean },
   ): Promise<IncomingMessage> => {
     const url = new URL(path.replace(/^\//, ""), base);
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -83,7 +84,7 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
     }
     const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
     // Credentials may come from an exec plugin that never returns (one waiting for a login): the signal ends that too.
-    await untilAborted(config.applyToHTTPSOptions(requestOptions), options.signal);
+    await untilAborted(config.applyToHTTPSOptions(requestOptions, options.signal), options.signal);
     const authorization = (requestOptions.headers as Record<string, unknown> | undefined)?.Authorization;
     if (typeof authorization === "string") apiOptions.onCredential?.(authorization.replace(/^Bearer\s+/i, ""));
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
@@ -105,7 +106,12 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
     });
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
-    throw new KubeApiError(method, url.pathname, status, await readText(response, ERROR_BODY_LIMIT));
+    const body = await readText(response, ERROR_BODY_LIMIT);
+    // As kubectl does, a refused credential from an exec plugin or token file is fetched again, once.
+    if (status === 401 && !options.retried && config.invalidateCredentials?.()) {
+      return open(method, path, { ...options, retried: true });
+    }
+    throw new KubeApiError(method, url.pathname, status, body);
   };
 
   return {
@@ -154,15 +160,6 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
       });
     },
   };
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 async function readText(response: IncomingMessage, limit: number): Promise<string> {

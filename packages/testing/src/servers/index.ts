@@ -20,3 +20,6 @@ export {
   type SwiftS3ServerOptions,
   startSwiftS3Server,
 } from "./swift-s3-server.js";
+export { startConnectProxy } from "./connect-proxy.js";
+export { startSocks5Proxy } from "./socks5-proxy.js";
+export type { TunnelProxy, TunnelProxyOptions, TunnelRecord } from "./tunnel-proxy.js";
