@@ -65,7 +65,9 @@ export function createExecCredentialSource(exec: ExecConfig): ExecCredentialSour
         if (stop.aborted) return reject(stop.reason);
         if (code !== 0) {
           const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          return reject(new Error(`the kubeconfig's exec plugin '${command}' ${why}${stderr ? `: ${stderr.trim()}` : ""}`));
+          return reject(
+            new Error(`the kubeconfig's exec plugin '${command}' ${why}${stderr ? `: ${stderr.trim()}` : ""}`),
+          );
         }
         try {
           resolve(parseCredential(stdout, exec.apiVersion));

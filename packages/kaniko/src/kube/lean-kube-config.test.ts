@@ -2,8 +2,8 @@ import { once } from "node:events";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { RequestOptions } from "node:https";
-import type { AddressInfo } from "node:net";
 import https from "node:https";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -347,7 +347,10 @@ current-context: x
     expect(config.getCurrentUser()?.exec?.command).toBe(plugin);
     await get(config);
     // A bare name is looked up on PATH, as kubectl does: it stays as written.
-    const bare = await write("bare-exec", "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: gke-auth } }");
+    const bare = await write(
+      "bare-exec",
+      "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: gke-auth } }",
+    );
     expect(bare.getCurrentUser()?.exec?.command).toBe("gke-auth");
   });
 

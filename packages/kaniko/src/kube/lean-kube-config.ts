@@ -337,7 +337,8 @@ function parseKubeconfig(text: string, directory: string | undefined) {
     }
     // kubectl's rule: a command with a path separator is a path relative to the kubeconfig; a bare name is on PATH.
     const command = (user.exec as ExecConfig | undefined)?.command;
-    if (typeof command === "string" && command.includes(path.sep)) (user.exec as ExecConfig).command = absolute(command);
+    if (typeof command === "string" && command.includes(path.sep))
+      (user.exec as ExecConfig).command = absolute(command);
   }
   const current = document["current-context"];
   return {

@@ -24,11 +24,20 @@ describe("LeanKubeConfig through real proxies, to a TLS API server", () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "kaniko-proxy-agent-"));
     execFileSync(
       "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SERVER_NAME}`]
-        .concat(["-addext", `subjectAltName=DNS:${SERVER_NAME}`, "-keyout", "key.pem", "-out", "cert.pem"]),
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${SERVER_NAME}`].concat([
+        "-addext",
+        `subjectAltName=DNS:${SERVER_NAME}`,
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem",
+      ]),
       { cwd: dir, stdio: "ignore" },
     );
-    server = createServer({ key: await readFile(path.join(dir, "key.pem")), cert: await readFile(path.join(dir, "cert.pem")) });
+    server = createServer({
+      key: await readFile(path.join(dir, "key.pem")),
+      cert: await readFile(path.join(dir, "cert.pem")),
+    });
     server.on("request", (request, response) => {
       seen.push(`${request.method} ${request.url} ${request.headers.authorization ?? "-"}`);
       response.setHeader("content-type", "application/json");
