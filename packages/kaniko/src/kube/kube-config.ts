@@ -115,14 +115,21 @@ function defaultLocation(files: string[]): string {
 
 /**
  * Secret values of the current user, to keep out of messages: token,
- * password, auth-provider settings (id/refresh/access tokens, client secret).
+ * password, auth-provider settings (id/refresh/access tokens, client secret),
+ * and the password of the cluster's `proxy-url`.
  * Tokens an exec plugin or token file yields are not in the kubeconfig: the
  * API client adds what it sends (see `createKubeApi`'s `onCredential`).
  */
 export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const user = config.getCurrentUser();
-  const providerValues = Object.entries((user?.authProvider?.config ?? {}) as Record<string, unknown>)
+  // A token file's settings are its path, no secret (its token is reported as sent).
+  const provider = user?.authProvider?.name === "tokenFile" ? {} : user?.authProvider?.config;
+  const providerValues = Object.entries((provider ?? {}) as Record<string, unknown>)
     .filter(([key]) => /token|secret|password/i.test(key))
     .map(([, value]) => value);
-  return [user?.token, user?.password, ...providerValues].filter((value): value is string => typeof value === "string");
+  const proxyUrl = config.getCurrentCluster()?.proxyUrl;
+  const proxyPassword = proxyUrl ? decodeURIComponent(URL.parse(proxyUrl)?.password ?? "") : "";
+  return [user?.token, user?.password, ...providerValues, proxyPassword].filter(
+    (value): value is string => typeof value === "string" && value.length > 0,
+  );
 }
