@@ -109,7 +109,9 @@ describe("kaniko image builder → Kubernetes double: proxies and kubeconfig rul
     const { cluster, builder } = await setup({}, (text) =>
       text.replace("insecure-skip-tls-verify: true", `insecure-skip-tls-verify: true\n    proxy-url: "${down.url}"`),
     );
-    await expect(build(builder, "proxy-down")).rejects.toThrow(/ECONNREFUSED/);
+    await expect(build(builder, "proxy-down")).rejects.toThrow(
+      `cannot connect through the proxy ${down.url}: connect ECONNREFUSED`,
+    );
     expect(cluster.pods()).toEqual([]);
   });
 

@@ -116,6 +116,23 @@ current-context: x
     }
   });
 
+  it("names the proxy (without its password) when it cannot be reached or refuses the tunnel", async () => {
+    const down = await startSocks5Proxy();
+    await down.close();
+    const socksDown = kubeconfig(
+      `https://${SERVER_NAME}:${port}`,
+      `, proxy-url: "socks5://me:pw@${down.url.slice(9)}"`,
+    );
+    await expect(createKubeApi(socksDown).request("GET", "/version")).rejects.toThrow(
+      `cannot connect through the proxy socks5://***@${down.url.slice(9)}: connect ECONNREFUSED`,
+    );
+    // The CONNECT proxy cannot reach this port: it answers 502.
+    const unreachable = kubeconfig(`https://${SERVER_NAME}:1`, `, proxy-url: "${connect.url}"`);
+    await expect(createKubeApi(unreachable).request("GET", "/version")).rejects.toThrow(
+      `cannot connect through the proxy ${connect.url}: Bad response: 502`,
+    );
+  });
+
   it("refuses a proxy-url scheme kubectl does not know, naming it without its password", async () => {
     const config = kubeconfig(`https://${SERVER_NAME}:${port}`, `, proxy-url: "ftp://user:secret@proxy:21"`);
     const error = await createKubeApi(config)

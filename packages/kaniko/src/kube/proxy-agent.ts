@@ -21,15 +21,27 @@ export async function createProxyAgent(proxyUrl: string, server: string, options
     );
   }
   const secure = new URL(server).protocol === "https:";
+  const viaProxy = (error: Error) =>
+    new Error(`cannot connect through the proxy ${redactUserInfo(proxyUrl)}: ${error.message}`, { cause: error });
   if (proxy.protocol.startsWith("socks5")) {
     const { SocksProxyAgent } = await import("socks-proxy-agent");
     proxy.protocol = "socks5h:";
-    return new SocksProxyAgent(proxy, options);
+    const agent = new SocksProxyAgent(proxy, options);
+    const connect = agent.connect.bind(agent);
+    agent.connect = (request, connectOptions) =>
+      connect(request, connectOptions).catch((error: Error) => Promise.reject(viaProxy(error)));
+    return agent;
   }
   const { HttpProxyAgent, HttpsProxyAgent } = await import("hpagent");
   const Proxied = secure ? HttpsProxyAgent : HttpProxyAgent;
-  return new Proxied({ ...options, proxy });
+  const agent = new Proxied({ ...options, proxy });
+  const createConnection = agent.createConnection.bind(agent) as ConnectionFactory;
+  (agent as unknown as { createConnection: ConnectionFactory }).createConnection = (connectOptions, callback) =>
+    createConnection(connectOptions, (error, socket) => callback(error ? viaProxy(error) : null, socket));
+  return agent;
 }
+
+type ConnectionFactory = (options: unknown, callback: (error: Error | null, socket?: unknown) => void) => unknown;
 
 /** A proxy URL as it may appear in a message: without its user and password. */
 export function redactUserInfo(proxyUrl: string): string {
