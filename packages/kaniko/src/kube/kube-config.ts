@@ -4,6 +4,7 @@ import path from "node:path";
 import { ConfigError } from "@flavorstack/core/plugin";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { SERVICE_ACCOUNT_DIR } from "./service-account.js";
+import { TOKEN_FILE_PROVIDER } from "./token-file.js";
 
 /**
  * A kubeconfig handed to the builder: client-node's `KubeConfig` (or anything
@@ -123,7 +124,7 @@ function defaultLocation(files: string[]): string {
 export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const user = config.getCurrentUser();
   // A token file's settings are its path, no secret (its token is reported as sent).
-  const provider = user?.authProvider?.name === "tokenFile" ? {} : user?.authProvider?.config;
+  const provider = user?.authProvider?.name === TOKEN_FILE_PROVIDER ? {} : user?.authProvider?.config;
   const providerValues = Object.entries((provider ?? {}) as Record<string, unknown>)
     .filter(([key]) => /token|secret|password/i.test(key))
     .map(([, value]) => value);

@@ -13,10 +13,7 @@ import { http } from "./node-http.js";
 import { createProxyAgent } from "./proxy-agent.js";
 import { proxyFromEnvironment } from "./proxy-from-environment.js";
 import { SERVICE_ACCOUNT_DIR } from "./service-account.js";
-import { createTokenFile, type TokenFile } from "./token-file.js";
-
-/** client-node's name for a user whose bearer token is in a file (its in-cluster config uses it too). */
-const TOKEN_FILE_PROVIDER = "tokenFile";
+import { createTokenFile, TOKEN_FILE_PROVIDER, type TokenFile } from "./token-file.js";
 
 /**
  * What the builder needs of a kubeconfig: client-node's `KubeConfig`
@@ -98,7 +95,7 @@ export class LeanKubeConfig implements KubeConfigLike {
       users: [
         {
           name: "inClusterUser",
-          authProvider: { name: "tokenFile", config: { tokenFile: path.join(root, "token") } },
+          authProvider: { name: TOKEN_FILE_PROVIDER, config: { tokenFile: path.join(root, "token") } },
         },
       ],
       contexts: [{ name: "inClusterContext", cluster: "inCluster", user: "inClusterUser" }],

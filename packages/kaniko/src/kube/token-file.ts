@@ -1,5 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 
+/** client-node's auth-provider name for a user whose bearer token is in a file (its in-cluster config uses it too). */
+export const TOKEN_FILE_PROVIDER = "tokenFile";
+
 /** A bearer token kept in a file that its owner rotates (a kubeconfig's `token-file`, a projected service account token). */
 export interface TokenFile {
   /** The file's token, trimmed; the file is read again whenever its size or modification time changed. */

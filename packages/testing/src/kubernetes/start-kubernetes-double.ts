@@ -135,7 +135,13 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
   const url = `http://127.0.0.1:${port}`;
   const contextName = options.contextName ?? DEFAULT_CONTEXT_NAME;
   const startProxy = options.proxy === "socks5" ? startSocks5Proxy : startConnectProxy;
-  const proxy = options.proxy ? await startProxy({ hosts: { [PROXIED_SERVER_NAME]: "127.0.0.1" } }) : undefined;
+  const proxy = options.proxy
+    ? await startProxy({ hosts: { [PROXIED_SERVER_NAME]: "127.0.0.1" } }).catch(async (error: unknown) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
+        throw error;
+      })
+    : undefined;
   const kubeconfig = proxy
     ? renderKubeconfig({ server: `http://${PROXIED_SERVER_NAME}:${port}`, name: contextName, proxyUrl: proxy.url })
     : renderKubeconfig({ server: url, name: contextName });
