@@ -84,6 +84,9 @@ export class KanikoImageBuilder extends ImageBuilder<KanikoImageBuilderConfig> {
       logger,
       loadKubeConfig: () => this.#kubeConfig(),
       handleProcessSignals: this.#options.handleProcessSignals !== false,
+      secretValues: [this, options.artifactStore, containerRegistry].flatMap(
+        (component) => component?.secretValues ?? [],
+      ),
     });
     try {
       await session.connect();

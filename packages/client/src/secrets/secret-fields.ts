@@ -1,3 +1,5 @@
+export { secretFieldNames } from "@flavorstack/core/secret-fields";
+
 import { parseSecretReference } from "./secret-references.js";
 
 /** What describe and list show for a secret field's value. */
@@ -7,18 +9,6 @@ export const SECRET_MASK = "********";
 export interface SecretOwner {
   type: string;
   name: string;
-}
-
-/** The config fields a flavor marks secret: top-level properties whose JSON Schema says `writeOnly: true`. */
-export function secretFieldNames(jsonSchema: Record<string, unknown>): string[] {
-  const properties = jsonSchema.properties;
-  if (typeof properties !== "object" || properties === null) return [];
-  return Object.entries(properties)
-    .filter(
-      ([, schema]) =>
-        typeof schema === "object" && schema !== null && (schema as Record<string, unknown>).writeOnly === true,
-    )
-    .map(([name]) => name);
 }
 
 /** The secret that holds a component's secret fields: `<type>-<component name>`. */

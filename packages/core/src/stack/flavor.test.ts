@@ -8,7 +8,7 @@ const configSchema = z.strictObject({
   endpoint: z.url(),
   retries: z.number().int().min(0).default(3),
   mode: z.enum(["fast", "safe"]).default("fast"),
-  token: z.string().optional(),
+  token: z.string().meta({ writeOnly: true }).optional(),
 });
 
 class Tracker extends StackComponent<z.output<typeof configSchema>> {
@@ -57,6 +57,16 @@ describe("defineFlavor", () => {
     expect(() => trackerFlavor.parseConfig(config)).toThrowError(
       new RegExp(`Invalid configuration for experiment_tracker flavor 'my_tracker':\\n(.|\\n)*- ${field}: `),
     );
+  });
+
+  it("gives a component the values of the fields its schema marks writeOnly, and no others", async () => {
+    const component = await trackerFlavor.createComponent({
+      name: "t",
+      config: { endpoint: "https://x.example", mode: "safe", token: "tracker-token-value" },
+    });
+    expect(component.secretValues).toEqual(["tracker-token-value"]);
+    const tokenless = await trackerFlavor.createComponent({ name: "u", config: { endpoint: "https://x.example" } });
+    expect(tokenless.secretValues).toEqual([]);
   });
 
   it("reports every invalid field at once and never echoes values", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, errorMessage } from "../errors.js";
+import { secretFieldNames } from "./secret-field-names.js";
 import type { StackComponent, StackComponentInit } from "./stack-component.js";
 import type { StackComponentType } from "./stack-component-type.js";
 
@@ -89,6 +90,9 @@ export function defineFlavor<
     );
   };
 
+  const jsonSchema = () =>
+    z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+
   return Object.freeze({
     name,
     type,
@@ -100,7 +104,7 @@ export function defineFlavor<
     configSchema,
     implementation: definition.implementation,
     parseConfig,
-    jsonSchema: () => z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+    jsonSchema,
     async createComponent(input: CreateComponentInput): Promise<TComponent> {
       const config = parseConfig(input.config);
       let factory: ComponentFactory<z.output<TSchema>, TComponent>;
@@ -113,7 +117,8 @@ export function defineFlavor<
         );
       }
       // The global Web Crypto, loaded on first use: importing node:crypto would cost ~3.5 MiB at start-up.
-      return factory({ id: input.id ?? crypto.randomUUID(), name: input.name, flavor: name, config });
+      const secretFields = secretFieldNames(jsonSchema());
+      return factory({ id: input.id ?? crypto.randomUUID(), name: input.name, flavor: name, config, secretFields });
     },
   });
 }

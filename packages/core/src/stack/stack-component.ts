@@ -6,6 +6,8 @@ export interface StackComponentInit<TConfig> {
   name: string;
   flavor: string;
   config: TConfig;
+  /** The config fields the flavor marks secret (`writeOnly` in its JSON Schema); `createComponent` sets them. */
+  secretFields?: readonly string[];
 }
 
 /**
@@ -51,12 +53,22 @@ export abstract class StackComponent<TConfig = unknown> {
   readonly name: string;
   readonly flavor: string;
   readonly config: Readonly<TConfig>;
+  readonly #secretFields: readonly string[];
 
   constructor(init: StackComponentInit<TConfig>) {
     this.id = init.id;
     this.name = init.name;
     this.flavor = init.flavor;
     this.config = deepFreeze(init.config);
+    this.#secretFields = Object.freeze([...(init.secretFields ?? [])]);
+  }
+
+  /** The values of the config's secret fields, for components that must keep them out of logs and errors. */
+  get secretValues(): string[] {
+    const config = (this.config ?? {}) as Record<string, unknown>;
+    return this.#secretFields
+      .map((field) => config[field])
+      .filter((value): value is string => typeof value === "string");
   }
 
   /** True when the component only works on this machine (a local folder, a registry on localhost). */

@@ -36,10 +36,12 @@ import {
   kanikoExecutorArgs,
   STDIN_CONTEXT,
 } from "./kaniko-pod-spec.js";
+import { namedSecretValues } from "./named-secret-values.js";
 import { podEvents } from "./pod-events.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor, redactError } from "./redact.js";
+import { referencedSecretValues } from "./referenced-secret-values.js";
 
 /** How long to wait for the pod's result after the attach stream broke. */
 const RESULT_AFTER_STREAM_ERROR_MS = 10_000;
@@ -59,6 +61,8 @@ export interface KanikoBuildSessionOptions {
   loadKubeConfig: () => Promise<KubeConfigLike>;
   /** Delete the pod on SIGINT/SIGTERM, then re-raise the signal. */
   handleProcessSignals: boolean;
+  /** Values to keep out of logs and errors besides those the session finds: the stack's secret config fields. */
+  secretValues?: readonly string[];
 }
 
 type StartedPod = Exclude<PodProgress, { kind: "pending" }>;
@@ -104,7 +108,10 @@ export class KanikoBuildSession {
     this.#build = options.build;
     this.#logger = options.logger;
     this.#loadKubeConfig = options.loadKubeConfig;
-    this.#redact = createRedactor(options.config.env.map((variable) => variable.value));
+    this.#redact = createRedactor([
+      ...namedSecretValues({ env: options.config.env, buildArgs: options.build.buildArgs }),
+      ...(options.secretValues ?? []),
+    ]);
     const { podName, buildId } = generatePodName();
     this.#podName = podName;
     this.#buildId = buildId;
@@ -142,6 +149,14 @@ export class KanikoBuildSession {
       const problem = explainNamespaceCheck(error, this.#site, kubeConfig.getCurrentCluster()?.server);
       if (problem) throw problem;
     }
+    const fromSecrets = await referencedSecretValues({
+      api: this.#kubeApi,
+      namespace: this.#site.namespace,
+      config: this.#config,
+      logger: this.#logger,
+      signal: this.#controller.signal,
+    });
+    for (const secret of fromSecrets) this.#redact.add(secret);
     this.#throwIfAborted();
   }
 
@@ -152,6 +167,7 @@ export class KanikoBuildSession {
     const api = this.#api;
     const destination = this.#destination.toString();
     this.#stdin = contextArgument === STDIN_CONTEXT;
+    for (const secret of namedSecretValues({ environment: context.environment })) this.#redact.add(secret);
     const args = kanikoExecutorArgs({
       dockerfile: this.#build.dockerfile ?? "Dockerfile",
       context: contextArgument,

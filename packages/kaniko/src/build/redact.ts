@@ -7,8 +7,11 @@ export interface Redactor {
 const MIN_SECRET_LENGTH = 4;
 
 /**
- * A redactor for the given secret values (env values of the config, the
- * kubeconfig's credentials). Each value is also matched as it reads inside a
+ * A redactor for the given secret values: those of the Secrets the config's
+ * env and envFrom name, of secret-named variables and build args, of the
+ * stack's secret config fields, and the kubeconfig's credentials. Nothing
+ * else is hidden, so `BASE_IMAGE` or `S3_FORCE_PATH_STYLE` stay readable.
+ * Each value is also matched as it reads inside a
  * JSON string (the API server quotes spec values in its messages). Values
  * shorter than 4 characters are left alone: hiding every `1` or `yes` would
  * garble messages without protecting anything.

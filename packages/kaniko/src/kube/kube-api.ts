@@ -64,7 +64,7 @@ export interface KubeApi {
 }
 
 export interface KubeApiOptions {
-  /** Called with each bearer token sent (exec plugins and token files yield them at request time), to redact it. */
+  /** Called with each bearer token and PEM client key sent (exec plugins and token files yield them at request time), to redact it. */
   onCredential?: (secret: string) => void;
 }
 
@@ -87,6 +87,8 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
     await untilAborted(config.applyToHTTPSOptions(requestOptions, options.signal), options.signal);
     const authorization = (requestOptions.headers as Record<string, unknown> | undefined)?.Authorization;
     if (typeof authorization === "string") apiOptions.onCredential?.(authorization.replace(/^Bearer\s+/i, ""));
+    // An exec plugin's client key arrives as PEM text at request time, like its token.
+    if (typeof requestOptions.key === "string") apiOptions.onCredential?.(requestOptions.key);
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     if (payload) {
       requestOptions.headers = {

@@ -46,6 +46,24 @@ describe("loadKubeConfig", () => {
     expect(kubeConfigSecrets(config)).toEqual(["secret-token-value"]);
   });
 
+  it("counts the client key (as written and decoded) and the basic-auth password among the user's secrets", async () => {
+    const k8s = await loadClientNode();
+    const keyPem = "-----BEGIN PRIVATE KEY-----\nclient-key-body\n-----END PRIVATE KEY-----\n";
+    const keyData = Buffer.from(keyPem).toString("base64");
+    const config = new k8s.KubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: "c", server: "https://c.example.com" }],
+      users: [{ name: "u", keyData, username: "admin", password: "basic-auth-password" }],
+      contexts: [{ name: "ctx", cluster: "c", user: "u" }],
+      currentContext: "ctx",
+    });
+    expect(kubeConfigSecrets(await loadKubeConfig({ source: config, context: "ctx" }))).toEqual([
+      "basic-auth-password",
+      keyData,
+      keyPem,
+    ]);
+  });
+
   it("reads a kubeconfig file or a factory", async () => {
     const k8s = await loadClientNode();
     expect((await loadKubeConfig({ kubeconfigPath: file, context: "alpha" })).getCurrentCluster()?.name).toBe("a");

@@ -116,7 +116,7 @@ function defaultLocation(files: string[]): string {
 
 /**
  * Secret values of the current user, to keep out of messages: token,
- * password, auth-provider settings (id/refresh/access tokens, client secret),
+ * password, client key (as written and decoded), auth-provider settings (id/refresh/access tokens, client secret),
  * and the password of the cluster's `proxy-url`.
  * Tokens an exec plugin or token file yields are not in the kubeconfig: the
  * API client adds what it sends (see `createKubeApi`'s `onCredential`).
@@ -128,9 +128,10 @@ export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const providerValues = Object.entries((provider ?? {}) as Record<string, unknown>)
     .filter(([key]) => /token|secret|password/i.test(key))
     .map(([, value]) => value);
+  const clientKey = user?.keyData ? [user.keyData, Buffer.from(user.keyData, "base64").toString()] : [];
   const proxyUrl = config.getCurrentCluster()?.proxyUrl;
   const proxyPassword = proxyUrl ? decodeURIComponent(URL.parse(proxyUrl)?.password ?? "") : "";
-  return [user?.token, user?.password, ...providerValues, proxyPassword].filter(
+  return [user?.token, user?.password, ...clientKey, ...providerValues, proxyPassword].filter(
     (value): value is string => typeof value === "string" && value.length > 0,
   );
 }

@@ -12,16 +12,19 @@ import { buildWithEngine } from "./engine.js";
 const HELLO_CONTEXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../../examples/hello");
 const TIMEOUT = 120_000;
 
-// The real registry and the busybox base come from the repository's shared
-// test support (test/support). Imported by URL at run time: a static import
-// would pull files outside this package's rootDir into its typecheck.
+// The real registry comes from @flavorstack/testing's servers and the busybox base from the repository's
+// test support (test/support); core cannot depend on @flavorstack/testing (which depends on core), so both are
+// imported by URL at run time: a static import would pull files outside this package's rootDir into its typecheck.
 interface RunningRegistry {
   url: string;
   hostPort: string;
   stop(): Promise<void>;
 }
 const SUPPORT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../../test/support");
-const { startRegistry, manifestDigest } = (await import(pathToFileURL(path.join(SUPPORT, "registry.ts")).href)) as {
+const SERVERS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../testing/src/servers");
+const { startRegistry, manifestDigest } = (await import(
+  pathToFileURL(path.join(SERVERS, "docker-registry.ts")).href
+)) as {
   startRegistry(): Promise<RunningRegistry>;
   manifestDigest(hostPort: string, repository: string, reference: string): Promise<string | undefined>;
 };

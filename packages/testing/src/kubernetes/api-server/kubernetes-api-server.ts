@@ -157,6 +157,7 @@ export class KubernetesApiServer {
         else throw methodNotAllowed();
       } else if (rest.length === 4) {
         if (method === "DELETE") await readJson(req);
+        if (method === "GET" && resource === "secrets") this.#checkFault("get-secret", namespace, rest[3]);
         servePlainObject(this.#store, resource, method, res, namespace, rest[3] as string);
       } else throw routeNotFound();
       return;

@@ -26,6 +26,7 @@ const RESOURCES_BY_VERB: Record<ApiVerb, string> = {
   attach: "pods/attach",
   events: "events",
   namespace: "namespaces",
+  "get-secret": "secrets",
 };
 
 /** The RBAC verb each call needs. */
@@ -39,6 +40,7 @@ const RBAC_VERBS: Record<ApiVerb, string> = {
   attach: "create",
   events: "list",
   namespace: "get",
+  "get-secret": "get",
 };
 
 interface ActiveApiFault extends ApiFault {

@@ -7,7 +7,18 @@ export interface PodFault {
 }
 
 /** The API calls an {@link ApiFault} can target. */
-export type ApiVerb = "create" | "get" | "list" | "watch" | "delete" | "log" | "attach" | "events" | "namespace";
+export type ApiVerb =
+  | "create"
+  | "get"
+  | "list"
+  | "watch"
+  | "delete"
+  | "log"
+  | "attach"
+  | "events"
+  | "namespace"
+  /** `GET .../secrets/<name>`: reading one secret. */
+  | "get-secret";
 
 /** Answer a chosen API call with an error `Status` instead of serving it. */
 export interface ApiFault {
