@@ -394,5 +394,10 @@ process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/
     seen.length = 0;
     await get(config);
     expect(seen).toEqual(["explicit"]);
+    // A 401 for it is not retried either: the exec plugin is not the credential in use.
+    accepted.delete("explicit");
+    seen.length = 0;
+    await expect(get(config)).rejects.toBeInstanceOf(KubeApiError);
+    expect(seen).toEqual(["explicit"]);
   });
 });

@@ -165,10 +165,12 @@ export class LeanKubeConfig implements KubeConfigLike {
 
   invalidateCredentials(): boolean {
     const user = this.getCurrentUser();
-    const tokenFile = user && this.#tokenFile(user);
-    if (tokenFile) tokenFile.invalidate();
-    if (user?.exec) this.#execSource(user).invalidate();
-    return Boolean(tokenFile || user?.exec);
+    if (!user) return false;
+    const tokenFile = this.#tokenFile(user);
+    tokenFile?.invalidate();
+    const exec = runsExecPlugin(user, tokenFile);
+    if (exec) this.#execSource(user).invalidate();
+    return Boolean(tokenFile || exec);
   }
 
   async #applyUser(user: User, options: https.RequestOptions, signal: AbortSignal | undefined): Promise<void> {
@@ -183,11 +185,10 @@ export class LeanKubeConfig implements KubeConfigLike {
     if (authenticator) await authenticator.applyAuthentication(user, options);
     if (user.token) headers.Authorization = `Bearer ${user.token}`;
     if (user.username) options.auth = `${user.username}:${user.password}`;
-    // As in client-go, a token file wins over a static token; an exec plugin runs only when the user has neither,
-    // nor a password or client certificate ("kubectl --token" means that token).
+    // As in client-go, a token file wins over a static token.
     const tokenFile = this.#tokenFile(user);
     if (tokenFile) headers.Authorization = `Bearer ${tokenFile.read()}`;
-    if (user.exec && !headers.Authorization && !options.auth && !cert) {
+    if (runsExecPlugin(user, tokenFile)) {
       const credential = await this.#execSource(user).get(signal);
       if (credential.clientCertificateData) options.cert = credential.clientCertificateData;
       if (credential.clientKeyData) options.key = credential.clientKeyData;
@@ -264,6 +265,14 @@ export class LeanKubeConfig implements KubeConfigLike {
     }
     return found;
   }
+}
+
+/**
+ * client-go's rule: an exec plugin runs only for a user with no token, token file, password or client certificate
+ * ("kubectl --token" means that token).
+ */
+function runsExecPlugin(user: User, tokenFile: TokenFile | undefined): boolean {
+  return Boolean(user.exec && !user.token && !tokenFile && !user.username && !user.certFile && !user.certData);
 }
 
 /**
