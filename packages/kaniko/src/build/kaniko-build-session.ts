@@ -147,7 +147,8 @@ export class KanikoBuildSession {
     this.#kubeConfig = kubeConfig;
     this.#kubeApi = createKubeApi(kubeConfig, { onCredential: this.#redact.add });
     try {
-      await this.#kubeApi.request("GET", namespacedPath(this.#site.namespace));
+      // The build's signal ends this first call too: its credential may come from an exec plugin waiting for a login.
+      await this.#kubeApi.request("GET", namespacedPath(this.#site.namespace), { signal: this.#controller.signal });
     } catch (error) {
       const problem = explainNamespaceCheck(error, this.#site, kubeConfig.getCurrentCluster()?.server);
       if (problem) throw problem;

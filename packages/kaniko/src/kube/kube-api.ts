@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { FlavorstackError } from "@flavorstack/core/plugin";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { http } from "./node-http.js";
+import { untilAborted } from "./until-aborted.js";
 
 /** Per-request time limit of plain (non-streaming) calls. */
 const KUBE_REQUEST_TIMEOUT_MS = 30_000;
@@ -86,7 +87,7 @@ export interface KubeApi {
 }
 
 export interface KubeApiOptions {
-  /** Called with each bearer token sent (exec plugins and token files yield them at request time), to redact it. */
+  /** Called with each bearer token and PEM client key sent (exec plugins and token files yield them at request time), to redact it. */
   onCredential?: (secret: string) => void;
 }
 
@@ -95,7 +96,7 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
   if (!server) throw new Error(`the kubeconfig context '${config.getCurrentContext()}' has no cluster server`);
   const base = new URL(server.endsWith("/") ? server : `${server}/`);
 
-  type OpenOptions = { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal };
+  type OpenOptions = { query?: KubeQuery | undefined; body?: unknown; signal: AbortSignal; retried?: boolean };
 
   /** Sends a request; a 429 or 5xx with `Retry-After` is sent again after that wait (bounded, abortable). */
   const open = async (method: string, path: string, options: OpenOptions): Promise<IncomingMessage> => {
@@ -119,9 +120,11 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
     }
     const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
     // Credentials may come from an exec plugin that never returns (one waiting for a login): the signal ends that too.
-    await untilAborted(config.applyToHTTPSOptions(requestOptions), options.signal);
+    await untilAborted(config.applyToHTTPSOptions(requestOptions, options.signal), options.signal);
     const authorization = (requestOptions.headers as Record<string, unknown> | undefined)?.Authorization;
     if (typeof authorization === "string") apiOptions.onCredential?.(authorization.replace(/^Bearer\s+/i, ""));
+    // An exec plugin's client key arrives as PEM text at request time, like its token.
+    if (typeof requestOptions.key === "string") apiOptions.onCredential?.(requestOptions.key);
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     if (payload) {
       requestOptions.headers = {
@@ -141,8 +144,12 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
     });
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
-    const retryAfter = parseRetryAfter(response.headers["retry-after"]);
-    throw new KubeApiError(method, url.pathname, status, await readText(response, ERROR_BODY_LIMIT), retryAfter);
+    const body = await readText(response, ERROR_BODY_LIMIT);
+    // As kubectl does, a refused credential from an exec plugin or token file is fetched again, once.
+    if (status === 401 && !options.retried && config.invalidateCredentials?.()) {
+      return openOnce(method, path, { ...options, retried: true });
+    }
+    throw new KubeApiError(method, url.pathname, status, body, parseRetryAfter(response.headers["retry-after"]));
   };
 
   return {
@@ -191,15 +198,6 @@ export function createKubeApi(config: KubeConfigLike, apiOptions: KubeApiOptions
       });
     },
   };
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 async function readText(response: IncomingMessage, limit: number): Promise<string> {

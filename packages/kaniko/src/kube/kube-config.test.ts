@@ -121,6 +121,17 @@ describe("loadKubeConfig", () => {
     ).rejects.toThrow("has current context 'other', not 'mine', and no setCurrentContext() to switch it");
   });
 
+  it("counts a proxy-url's password as a secret, and a token file's path as none", async () => {
+    const { LeanKubeConfig } = await import("./lean-kube-config.js");
+    const config =
+      LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com", proxy-url: "http://me:p%40ss@proxy:3128" } }]
+users: [{ name: u, user: { token-file: /var/run/token } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+    expect(kubeConfigSecrets(config)).toEqual(["p@ss"]);
+  });
+
   it("reads KUBECONFIG by default", async () => {
     const saved = process.env.KUBECONFIG;
     process.env.KUBECONFIG = file;

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "@flavorstack/core/plugin";
-import { loadClientNode } from "./client-node.js";
 import type { KubeConfigLike } from "./lean-kube-config.js";
 import { SERVICE_ACCOUNT_DIR } from "./service-account.js";
+import { TOKEN_FILE_PROVIDER } from "./token-file.js";
 
 /**
  * A kubeconfig handed to the builder: client-node's `KubeConfig` (or anything
@@ -66,41 +66,27 @@ export async function loadKubeConfig(options: LoadKubeConfigOptions): Promise<Ku
       `Kubernetes context '${options.context}' in ${where} names a cluster that is not defined there. Fix the kubeconfig.`,
     );
   }
-  return withCurrentContext(loaded, options.context, cluster.proxyUrl !== undefined, LeanKubeConfig);
+  return withCurrentContext(loaded, options.context, LeanKubeConfig);
 }
 
-async function withCurrentContext(
+function withCurrentContext(
   loaded: KubeConfigLike,
   context: string,
-  proxied: boolean,
   LeanKubeConfig: typeof import("./lean-kube-config.js").LeanKubeConfig,
-): Promise<KubeConfigLike> {
-  if (!(loaded instanceof LeanKubeConfig)) {
-    // The caller's own object keeps its own authentication (e.g. client-node's custom authenticators).
-    if (loaded.getCurrentContext() === context) return loaded;
-    const settable = loaded as KubeConfigLike & { setCurrentContext?: (name: string) => void };
-    if (typeof settable.setCurrentContext !== "function") {
-      throw new ConfigError(
-        `The kubeconfig given to the kaniko image builder has current context '${loaded.getCurrentContext()}', not '${context}', and no setCurrentContext() to switch it: pass one whose current context is '${context}', or a client-node KubeConfig.`,
-      );
-    }
-    // A view with its own current context: the caller's object stays as it is.
-    const view = Object.create(settable) as typeof settable;
-    view.setCurrentContext?.(context);
-    return view;
+): KubeConfigLike {
+  if (loaded instanceof LeanKubeConfig) return loaded.withCurrentContext(context);
+  // The caller's own object keeps its own authentication (e.g. client-node's custom authenticators).
+  if (loaded.getCurrentContext() === context) return loaded;
+  const settable = loaded as KubeConfigLike & { setCurrentContext?: (name: string) => void };
+  if (typeof settable.setCurrentContext !== "function") {
+    throw new ConfigError(
+      `The kubeconfig given to the kaniko image builder has current context '${loaded.getCurrentContext()}', not '${context}', and no setCurrentContext() to switch it: pass one whose current context is '${context}', or a client-node KubeConfig.`,
+    );
   }
-  const entries = {
-    clusters: loaded.getClusters(),
-    users: loaded.getUsers(),
-    contexts: loaded.getContexts(),
-    currentContext: context,
-  };
-  if (!proxied) return LeanKubeConfig.fromEntries(entries);
-  // Proxies (HTTP, HTTPS, SOCKS) are client-node's: its full KubeConfig is loaded for them only.
-  const k8s = await loadClientNode();
-  const full = new k8s.KubeConfig();
-  full.loadFromOptions(entries);
-  return full;
+  // A view with its own current context: the caller's object stays as it is.
+  const view = Object.create(settable) as typeof settable;
+  view.setCurrentContext?.(context);
+  return view;
 }
 
 /**
@@ -130,17 +116,22 @@ function defaultLocation(files: string[]): string {
 
 /**
  * Secret values of the current user, to keep out of messages: token,
- * password, client key (as written and decoded), auth-provider settings (id/refresh/access tokens, client secret).
+ * password, client key (as written and decoded), auth-provider settings (id/refresh/access tokens, client secret),
+ * and the password of the cluster's `proxy-url`.
  * Tokens an exec plugin or token file yields are not in the kubeconfig: the
  * API client adds what it sends (see `createKubeApi`'s `onCredential`).
  */
 export function kubeConfigSecrets(config: KubeConfigLike): string[] {
   const user = config.getCurrentUser();
-  const providerValues = Object.entries((user?.authProvider?.config ?? {}) as Record<string, unknown>)
+  // A token file's settings are its path, no secret (its token is reported as sent).
+  const provider = user?.authProvider?.name === TOKEN_FILE_PROVIDER ? {} : user?.authProvider?.config;
+  const providerValues = Object.entries((provider ?? {}) as Record<string, unknown>)
     .filter(([key]) => /token|secret|password/i.test(key))
     .map(([, value]) => value);
   const clientKey = user?.keyData ? [user.keyData, Buffer.from(user.keyData, "base64").toString()] : [];
-  return [user?.token, user?.password, ...clientKey, ...providerValues].filter(
-    (value): value is string => typeof value === "string",
+  const proxyUrl = config.getCurrentCluster()?.proxyUrl;
+  const proxyPassword = proxyUrl ? decodeURIComponent(URL.parse(proxyUrl)?.password ?? "") : "";
+  return [user?.token, user?.password, ...clientKey, ...providerValues, proxyPassword].filter(
+    (value): value is string => typeof value === "string" && value.length > 0,
   );
 }

@@ -1,11 +1,14 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { RequestOptions } from "node:https";
 import https from "node:https";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadClientNode } from "./client-node.js";
+import { createKubeApi, KubeApiError } from "./kube-api.js";
 import { loadKubeConfig } from "./kube-config.js";
 import { LeanKubeConfig, loadAuthenticators } from "./lean-kube-config.js";
 
@@ -120,11 +123,11 @@ current-context: x
     );
   });
 
-  it("authenticates with client-node's exec plugin support", async () => {
+  it("runs an exec plugin with the user's env and KUBERNETES_EXEC_INFO", async () => {
     const plugin = path.join(dir, "credential-plugin.mjs");
     await writeFile(
       plugin,
-      `process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: "from-exec-" + process.env.PLUGIN_SUFFIX } }));\n`,
+      `const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO);\nprocess.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: "from-exec-" + process.env.PLUGIN_SUFFIX + "-" + info.spec.interactive } }));\n`,
     );
     const config = LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com" } }]
 users:
@@ -140,10 +143,10 @@ contexts: [{ name: x, context: { cluster: c, user: u } }]
 current-context: x
 `);
     const options = await applied(config);
-    expect(options.headers).toMatchObject({ Authorization: "Bearer from-exec-ok" });
+    expect(options.headers).toMatchObject({ Authorization: "Bearer from-exec-ok-false" });
   });
 
-  it("reads the in-cluster service account token through client-node's token-file authenticator", async () => {
+  it("reads the in-cluster service account token from its file", async () => {
     const root = path.join(dir, "serviceaccount");
     await mkdir(root, { recursive: true });
     await writeFile(path.join(root, "token"), "sa-token");
@@ -176,7 +179,6 @@ current-context: x
       "@kubernetes/client-node/dist/azure_auth.js": ["AzureAuth"],
       "@kubernetes/client-node/dist/gcp_auth.js": ["GoogleCloudPlatformAuth"],
       "@kubernetes/client-node/dist/exec_auth.js": ["ExecAuth"],
-      "@kubernetes/client-node/dist/file_auth.js": ["FileAuth"],
       "@kubernetes/client-node/dist/oidc_auth.js": ["OpenIDConnectAuth"],
     };
     for (const [specifier, names] of Object.entries(deep)) {
@@ -188,8 +190,7 @@ current-context: x
   it("finds every client-node authenticator it imports by path, as client-node would choose", async () => {
     const authenticators = await loadAuthenticators();
     const users = [
-      { name: "exec", exec: { command: "true" } },
-      { name: "file", authProvider: { name: "tokenFile", config: { tokenFile: "/nonexistent" } } },
+      { name: "exec", authProvider: { name: "exec", config: { exec: { command: "true" } } } },
       { name: "oidc", authProvider: { name: "oidc", config: {} } },
       { name: "gcp", authProvider: { name: "gcp", config: {} } },
       { name: "azure", authProvider: { name: "azure", config: {} } },
@@ -197,7 +198,7 @@ current-context: x
     const chosen = users.map(
       (user) => authenticators.find((candidate) => candidate.isAuthProvider(user))?.constructor.name,
     );
-    expect(chosen).toEqual(["ExecAuth", "FileAuth", "OpenIDConnectAuth", "GoogleCloudPlatformAuth", "AzureAuth"]);
+    expect(chosen).toEqual(["ExecAuth", "OpenIDConnectAuth", "GoogleCloudPlatformAuth", "AzureAuth"]);
   });
 
   it("reports a YAML mistake by position, without quoting the file's secrets", () => {
@@ -234,7 +235,7 @@ current-context: x
 });
 
 describe("loadKubeConfig: proxies and given KubeConfig objects", () => {
-  it("hands a proxied cluster to client-node's full KubeConfig", async () => {
+  it("keeps a proxied cluster lean: its agent goes through the proxy-url", async () => {
     const config = await loadKubeConfig({
       source:
         LeanKubeConfig.fromString(`clusters: [{ name: c, cluster: { server: "https://k8s.example.com", proxy-url: "http://proxy.example.com:3128" } }]
@@ -244,8 +245,7 @@ current-context: ""
 `),
       context: "x",
     });
-    const k8s = await loadClientNode();
-    expect(config).toBeInstanceOf(k8s.KubeConfig);
+    expect(config).toBeInstanceOf(LeanKubeConfig);
     const options: RequestOptions = {};
     await config.applyToHTTPSOptions(options);
     expect(options.agent?.constructor.name).toBe("HttpsProxyAgent");
@@ -271,5 +271,133 @@ current-context: a
     const options: RequestOptions = {};
     await config.applyToHTTPSOptions(options);
     expect(options.headers).toMatchObject({ Authorization: "Custom yes" });
+  });
+});
+
+describe("LeanKubeConfig: where kubectl and client-node differ, as kubectl", () => {
+  let dir: string;
+  let server: http.Server;
+  let url: string;
+  /** The bearer tokens the server accepts; every request's Authorization is recorded. */
+  const accepted = new Set<string>();
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "kaniko-kubectl-rules-"));
+    server = http.createServer((request, response) => {
+      const token = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
+      seen.push(token);
+      const ok = accepted.has(token);
+      response.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+      response.end(JSON.stringify(ok ? { kind: "Namespace" } : { kind: "Status", code: 401, reason: "Unauthorized" }));
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const write = async (name: string, user: string) => {
+    await mkdir(path.join(dir, name), { recursive: true });
+    const file = path.join(dir, name, "kubeconfig");
+    await writeFile(
+      file,
+      `clusters: [{ name: c, cluster: { server: "${url}", insecure-skip-tls-verify: true } }]
+users: [{ name: u, user: ${user} }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`,
+    );
+    return LeanKubeConfig.fromFiles([file]);
+  };
+  const get = (config: LeanKubeConfig) => createKubeApi(config).request("GET", "/api/v1/namespaces/default");
+
+  it("reads a relative token-file next to the kubeconfig, again when it changes, and after a 401", async () => {
+    const config = await write("token-file", "{ token-file: secrets/token }");
+    const tokenFile = path.join(dir, "token-file", "secrets", "token");
+    await mkdir(path.dirname(tokenFile));
+    await writeFile(tokenFile, "token-one\n");
+    accepted.add("token-one");
+    seen.length = 0;
+    await get(config);
+    await rm(tokenFile);
+    await writeFile(tokenFile, "token-two-rotated\n");
+    accepted.add("token-two-rotated");
+    await get(config);
+    expect(seen).toEqual(["token-one", "token-two-rotated"]);
+  });
+
+  it("resolves an exec command with a path separator against the kubeconfig's directory", async () => {
+    await mkdir(path.join(dir, "relative-exec", "bin"), { recursive: true });
+    const plugin = path.join(dir, "relative-exec", "bin", "credential");
+    await writeFile(
+      plugin,
+      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"relative-plugin"}}'\n`,
+    );
+    await chmod(plugin, 0o755);
+    accepted.add("relative-plugin");
+    const config = await write(
+      "relative-exec",
+      "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: ./bin/credential } }",
+    );
+    expect(config.getCurrentUser()?.exec?.command).toBe(plugin);
+    await get(config);
+    // A bare name is looked up on PATH, as kubectl does: it stays as written.
+    const bare = await write(
+      "bare-exec",
+      "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: gke-auth } }",
+    );
+    expect(bare.getCurrentUser()?.exec?.command).toBe("gke-auth");
+  });
+
+  it("on a 401 runs the exec plugin again and retries once; a second 401 is the caller's error", async () => {
+    const runs = path.join(dir, "refresh.runs");
+    const plugin = path.join(dir, "refresh.mjs");
+    await writeFile(
+      plugin,
+      `import { appendFileSync, readFileSync } from "node:fs";
+appendFileSync(${JSON.stringify(runs)}, "x");
+const run = readFileSync(${JSON.stringify(runs)}, "utf8").length;
+process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: "exec-" + run } }));
+`,
+    );
+    const config = await write(
+      "refresh",
+      `{ exec: { apiVersion: client.authentication.k8s.io/v1, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(plugin)}] } }`,
+    );
+    accepted.add("exec-2");
+    seen.length = 0;
+    expect(await get(config)).toEqual({ kind: "Namespace" });
+    expect(seen).toEqual(["exec-1", "exec-2"]);
+    seen.length = 0;
+    accepted.delete("exec-2");
+    const error = await get(config).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect((error as KubeApiError).code).toBe(401);
+    expect(seen).toEqual(["exec-2", "exec-3"]);
+  });
+
+  it("does not retry a 401 for a static token: there is nothing to refresh", async () => {
+    const config = await write("static", "{ token: refused-static }");
+    seen.length = 0;
+    await expect(get(config)).rejects.toBeInstanceOf(KubeApiError);
+    expect(seen).toEqual(["refused-static"]);
+  });
+
+  it("runs no exec plugin for a user that also has a token (kubectl: the token is meant)", async () => {
+    accepted.add("explicit");
+    const config = await write("token-and-exec", "{ token: explicit, exec: { command: /nonexistent/plugin } }");
+    seen.length = 0;
+    await get(config);
+    expect(seen).toEqual(["explicit"]);
+    // A 401 for it is not retried either: the exec plugin is not the credential in use.
+    accepted.delete("explicit");
+    seen.length = 0;
+    await expect(get(config)).rejects.toBeInstanceOf(KubeApiError);
+    expect(seen).toEqual(["explicit"]);
   });
 });

@@ -57,4 +57,10 @@ export interface KubernetesDoubleOptions {
   port?: number;
   /** Name of the kubeconfig context, cluster and user (default `flavorstack-double`). */
   contextName?: string;
+  /**
+   * Serves the API only through a forward proxy the double starts: `"http-connect"` (HTTP CONNECT) or `"socks5"`.
+   * The kubeconfig then names the server `http://kubernetes-double.test:<port>`, a name only that proxy resolves, and
+   * sets the cluster's `proxy-url`; `double.proxy.tunnels` lists every connection made through it.
+   */
+  proxy?: "http-connect" | "socks5";
 }

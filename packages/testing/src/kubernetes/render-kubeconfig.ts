@@ -1,9 +1,10 @@
-/** A kubeconfig (YAML) with one cluster, user and context pointing at a plain-HTTP API server. */
+/** A kubeconfig (YAML) with one cluster, user and context pointing at a plain-HTTP API server (through `proxyUrl` when given). */
 export function renderKubeconfig(options: {
   server: string;
   name: string;
   namespace?: string;
   token?: string;
+  proxyUrl?: string;
 }): string {
   const { server, name } = options;
   return [
@@ -14,6 +15,7 @@ export function renderKubeconfig(options: {
     "  cluster:",
     `    server: ${JSON.stringify(server)}`,
     "    insecure-skip-tls-verify: true",
+    ...(options.proxyUrl ? [`    proxy-url: ${JSON.stringify(options.proxyUrl)}`] : []),
     "users:",
     `- name: ${JSON.stringify(name)}`,
     "  user:",

@@ -3,6 +3,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startConnectProxy } from "../servers/connect-proxy.js";
+import { startSocks5Proxy } from "../servers/socks5-proxy.js";
+import type { TunnelProxy } from "../servers/tunnel-proxy.js";
 import { KubernetesApiServer } from "./api-server/kubernetes-api-server.js";
 import { admitPlainObject } from "./api-server/namespaced-objects.js";
 import { ATTACH_PROTOCOLS } from "./attach/attach-session.js";
@@ -19,6 +22,8 @@ import { ClusterStore } from "./store/cluster-store.js";
 export const CLUSTER_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
 
 const DEFAULT_CONTEXT_NAME = "flavorstack-double";
+/** The API server's name behind `options.proxy`: only the double's proxy resolves it. */
+const PROXIED_SERVER_NAME = "kubernetes-double.test";
 const DEFAULT_STDIN_HIGH_WATER_MARK = 64 * 1024;
 const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
 const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
@@ -32,6 +37,8 @@ export interface KubernetesDouble {
   kubeconfig: string;
   /** The kubeconfig's context (and cluster and user) name. */
   contextName: string;
+  /** The forward proxy the API is served through, with its tunnel log (only with `options.proxy`). */
+  proxy: TunnelProxy | undefined;
   /** Current pods (deep copies), optionally of one namespace. */
   pods(namespace?: string): Pod[];
   /** Recorded events (deep copies), optionally of one namespace. */
@@ -140,12 +147,24 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const contextName = options.contextName ?? DEFAULT_CONTEXT_NAME;
+  const startProxy = options.proxy === "socks5" ? startSocks5Proxy : startConnectProxy;
+  const proxy = options.proxy
+    ? await startProxy({ hosts: { [PROXIED_SERVER_NAME]: "127.0.0.1" } }).catch(async (error: unknown) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
+        throw error;
+      })
+    : undefined;
+  const kubeconfig = proxy
+    ? renderKubeconfig({ server: `http://${PROXIED_SERVER_NAME}:${port}`, name: contextName, proxyUrl: proxy.url })
+    : renderKubeconfig({ server: url, name: contextName });
 
   let stopped: Promise<void> | undefined;
   return {
     url,
-    kubeconfig: renderKubeconfig({ server: url, name: contextName }),
+    kubeconfig,
     contextName,
+    proxy,
     pods: (namespace) => inNamespace(store.list<Pod>("pods"), namespace),
     events: (namespace) => inNamespace(store.list<KubernetesEvent>("events"), namespace),
     logs: (namespace, name) =>
@@ -185,6 +204,7 @@ export async function startKubernetesDouble(options: KubernetesDoubleOptions = {
         clearInterval(compaction);
         api.close();
         await kubelet.stop();
+        await proxy?.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (ownStateDir) await rm(stateDir, { recursive: true, force: true }).catch(() => {});

@@ -1,3 +1,4 @@
+export { startConnectProxy } from "./connect-proxy.js";
 export { manifestDigest, type RunningRegistry, startRegistry } from "./docker-registry.js";
 export { freePort } from "./free-port.js";
 export { type GcsEmulator, type GcsEmulatorOptions, type GcsPendingUpload, startGcsEmulator } from "./gcs-emulator.js";
@@ -13,6 +14,7 @@ export {
   type RecordingProxyOptions,
   startRecordingProxy,
 } from "./recording-proxy.js";
+export { startSocks5Proxy } from "./socks5-proxy.js";
 export {
   missingSwiftS3Programs,
   SWIFT_S3_SERVER_PROGRAMS,
@@ -20,3 +22,4 @@ export {
   type SwiftS3ServerOptions,
   startSwiftS3Server,
 } from "./swift-s3-server.js";
+export type { TunnelProxy, TunnelProxyOptions, TunnelRecord } from "./tunnel-proxy.js";
