@@ -33,6 +33,8 @@ declare -A PROVIDES=(
   [curl]=curl
   [tar]=tar
   [newuidmap]=uidmap
+  # The kaniko proxy tests make a TLS server's certificate with it.
+  [openssl]=openssl
   # OpenStack Swift with its s3api middleware: the S3 server the s3 store's tests start
   # (@flavorstack/testing/servers startSwiftS3Server), and the memcached s3api needs.
   [swift-ring-builder]=swift

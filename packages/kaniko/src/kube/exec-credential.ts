@@ -10,7 +10,7 @@ export interface ExecConfig {
 }
 
 /** What an exec plugin printed: a bearer token, or a client certificate and key. */
-export interface ExecCredential {
+interface ExecCredential {
   token?: string;
   clientCertificateData?: string;
   clientKeyData?: string;

@@ -44,6 +44,6 @@ export async function createProxyAgent(proxyUrl: string, server: string, options
 type ConnectionFactory = (options: unknown, callback: (error: Error | null, socket?: unknown) => void) => unknown;
 
 /** A proxy URL as it may appear in a message: without its user and password. */
-export function redactUserInfo(proxyUrl: string): string {
+function redactUserInfo(proxyUrl: string): string {
   return proxyUrl.replace(/\/\/[^/@]*@/, "//***@");
 }
