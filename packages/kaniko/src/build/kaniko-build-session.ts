@@ -16,12 +16,10 @@ import type { KubeConfigLike } from "../kube/lean-kube-config.js";
 import { LOG_TAIL_LINES, LogFollower } from "../kube/log-follower.js";
 import { PodWaitTimeoutError, watchPod } from "../kube/pod-watcher.js";
 import { deletePod } from "./delete-pod.js";
-import { checkDockerConfigSecret } from "./docker-config-secret.js";
 import {
   type BuildSite,
   explainCannotStart,
   explainCreateFailure,
-  explainNamespaceCheck,
   explainNoScaleUp,
   explainNotRunning,
   explainStreamFailure,
@@ -42,9 +40,9 @@ import {
 import { namedSecretValues } from "./named-secret-values.js";
 import { listPodEvents, podEvents } from "./pod-events.js";
 import { type PodProgress, podProgress } from "./pod-status.js";
+import { preflightChecks } from "./preflight-checks.js";
 import { onProcessSignal } from "./process-signals.js";
 import { createRedactor, type Redactor, redactError } from "./redact.js";
-import { referencedSecretValues } from "./referenced-secret-values.js";
 import { NoScaleUpError, ScaleUpWait } from "./scale-up-wait.js";
 
 /** How long to wait for the pod's result after the attach stream broke. */
@@ -139,36 +137,23 @@ export class KanikoBuildSession {
     return this.#site.pod;
   }
 
-  /** Loads the kubeconfig; checks that the namespace exists (a 403 on reading it is fine) and `dockerConfigSecret`. */
+  /** Loads the kubeconfig and runs the pre-flight checks (namespace, `dockerConfigSecret`), collecting secrets to redact. */
   async connect(): Promise<void> {
     this.#throwIfAborted();
     const kubeConfig = await this.#loadKubeConfig();
     for (const secret of kubeConfigSecrets(kubeConfig)) this.#redact.add(secret);
     this.#kubeConfig = kubeConfig;
     this.#kubeApi = createKubeApi(kubeConfig, { onCredential: this.#redact.add });
-    try {
-      // The build's signal ends this first call too: its credential may come from an exec plugin waiting for a login.
-      await this.#kubeApi.request("GET", namespacedPath(this.#site.namespace), { signal: this.#controller.signal });
-    } catch (error) {
-      const problem = explainNamespaceCheck(error, this.#site, kubeConfig.getCurrentCluster()?.server);
-      if (problem) throw problem;
-    }
-    const fromSecrets = await referencedSecretValues({
+    const found = await preflightChecks({
       api: this.#kubeApi,
-      namespace: this.#site.namespace,
+      site: this.#site,
       config: this.#config,
+      destination: this.#destination,
+      server: kubeConfig.getCurrentCluster()?.server,
       logger: this.#logger,
       signal: this.#controller.signal,
     });
-    for (const secret of fromSecrets) this.#redact.add(secret);
-    const dockerConfig = await checkDockerConfigSecret({
-      api: this.#kubeApi,
-      site: this.#site,
-      name: this.#config.dockerConfigSecret,
-      destination: this.#destination,
-      signal: this.#controller.signal,
-    });
-    for (const secret of dockerConfig) this.#redact.add(secret);
+    for (const secret of found) this.#redact.add(secret);
     this.#throwIfAborted();
   }
 
