@@ -1,24 +1,17 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import {
-  BuildContext,
-  type ContainerRegistry,
-  DefaultContainerRegistryFlavor,
-  type Logger,
-  silentLogger,
-} from "@flavorstack/core";
+import { type BuildContext, type ContainerRegistry, type Logger, silentLogger } from "@flavorstack/core";
 import { KanikoBuildError } from "@flavorstack/kaniko";
 import type { KubernetesDouble, KubernetesDoubleFaults } from "@flavorstack/testing";
-import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
+import { manifestDigest, type RunningRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
+import { type KanikoE2eSite, startKanikoE2eSite } from "./support/kaniko-e2e-site.js";
 
 /**
  * Autoscaled clusters (cluster-autoscaler, Karpenter, GKE Autopilot): an unschedulable build pod waits while a
  * scale-up is under way, and fails fast when none is coming. The double's `autoscaler` fault plays the autoscaler.
  */
 describe("kaniko image builder → Kubernetes double: autoscaling clusters", () => {
+  let site: KanikoE2eSite;
   let registry: RunningRegistry;
   let containerRegistry: ContainerRegistry;
   let scratch: string;
@@ -26,17 +19,8 @@ describe("kaniko image builder → Kubernetes double: autoscaling clusters", () 
   const clusters: KubernetesDouble[] = [];
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    containerRegistry = await DefaultContainerRegistryFlavor.createComponent({
-      name: "registry",
-      config: { uri: registry.hostPort },
-    });
-    scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-autoscaling-e2e-"));
-    const tinyDir = path.join(scratch, "tiny");
-    await mkdir(tinyDir);
-    await writeFile(path.join(tinyDir, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
-    await writeFile(path.join(tinyDir, "hello.txt"), "hello from the kaniko autoscaling e2e test\n");
-    tinyContext = new BuildContext({ root: tinyDir, logger: silentLogger });
+    site = await startKanikoE2eSite("autoscaling");
+    ({ registry, containerRegistry, scratch, context: tinyContext } = site);
   });
 
   afterEach(async () => {
@@ -44,8 +28,7 @@ describe("kaniko image builder → Kubernetes double: autoscaling clusters", () 
   });
 
   afterAll(async () => {
-    await registry?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await site?.stop();
   });
 
   /** A builder on a double with `faults`; `info` collects what it reports. */

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -7,21 +6,22 @@ import {
   BuildError,
   ConfigError,
   type ContainerRegistry,
-  DefaultContainerRegistryFlavor,
   ImageReference,
   silentLogger,
 } from "@flavorstack/core";
 import { KanikoBuildError, type KanikoImageBuilder, type KanikoImageBuilderOptions } from "@flavorstack/kaniko";
 import type { KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
-import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
+import { manifestDigest, type RunningRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushBusyboxBase } from "./support/busybox-base.js";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
+import { type KanikoE2eSite, startKanikoE2eSite } from "./support/kaniko-e2e-site.js";
 
 const helloDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples/hello");
 
 /** The kaniko image builder against the Kubernetes API double, which builds with buildah and pushes to a real registry. */
 describe("kaniko image builder → Kubernetes API double → real registry", () => {
+  let site: KanikoE2eSite;
   let registry: RunningRegistry;
   let baseImage: string;
   let containerRegistry: ContainerRegistry;
@@ -30,18 +30,9 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
   const clusters: KubernetesDouble[] = [];
 
   beforeAll(async () => {
-    registry = await startRegistry();
+    site = await startKanikoE2eSite("build");
+    ({ registry, containerRegistry, scratch, context: tinyContext } = site);
     baseImage = await pushBusyboxBase(registry.hostPort);
-    containerRegistry = await DefaultContainerRegistryFlavor.createComponent({
-      name: "registry",
-      config: { uri: registry.hostPort },
-    });
-    scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-e2e-"));
-    const tinyDir = path.join(scratch, "tiny");
-    await import("node:fs/promises").then((fs) => fs.mkdir(tinyDir));
-    await writeFile(path.join(tinyDir, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
-    await writeFile(path.join(tinyDir, "hello.txt"), "hello from the kaniko e2e test\n");
-    tinyContext = new BuildContext({ root: tinyDir, logger: silentLogger });
   });
 
   afterEach(async () => {
@@ -49,8 +40,7 @@ describe("kaniko image builder → Kubernetes API double → real registry", () 
   });
 
   afterAll(async () => {
-    await registry?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await site?.stop();
   });
 
   /** A double running the simulated kaniko, and a builder pointed at it through a kubeconfig file. */

@@ -1,19 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import {
-  BuildContext,
-  BuildError,
-  ConfigError,
-  type ContainerRegistry,
-  DefaultContainerRegistryFlavor,
-  silentLogger,
-} from "@flavorstack/core";
+import { type BuildContext, BuildError, ConfigError, type ContainerRegistry } from "@flavorstack/core";
 import type { ExecutorContext, KubernetesDouble, KubernetesDoubleFaults } from "@flavorstack/testing";
 import { createSimulatedKaniko, KANIKO_NAMESPACE } from "@flavorstack/testing/kaniko";
-import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
+import { manifestDigest, type RunningRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
+import { type KanikoE2eSite, startKanikoE2eSite } from "./support/kaniko-e2e-site.js";
 
 const REGISTRY_PASSWORD = "registry-password-that-must-not-leak";
 const DOCKER_CONFIG = JSON.stringify({ auths: { "registry.example": { username: "u", password: REGISTRY_PASSWORD } } });
@@ -22,6 +13,7 @@ const executorWithoutBuildah = createSimulatedKaniko({ buildah: "never" });
 
 /** `dockerConfigSecret` and `cache`, first-class: what reaches the executor, and every refusal before a pod exists. */
 describe("kaniko image builder → Kubernetes double: registry credentials and layer cache", () => {
+  let site: KanikoE2eSite;
   let registry: RunningRegistry;
   let containerRegistry: ContainerRegistry;
   let scratch: string;
@@ -30,17 +22,14 @@ describe("kaniko image builder → Kubernetes double: registry credentials and l
   const executed: ExecutorContext[] = [];
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    containerRegistry = await DefaultContainerRegistryFlavor.createComponent({
-      name: "registry",
-      config: { uri: registry.hostPort },
+    site = await startKanikoE2eSite("credentials-cache", {
+      contextDir: "app",
+      files: {
+        Dockerfile: "FROM scratch\nCOPY app.txt /app.txt\nRUN make install\n",
+        "app.txt": "hello from the kaniko credentials and cache e2e test\n",
+      },
     });
-    scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-credentials-cache-e2e-"));
-    const dir = path.join(scratch, "app");
-    await mkdir(dir);
-    await writeFile(path.join(dir, "Dockerfile"), "FROM scratch\nCOPY app.txt /app.txt\nRUN make install\n");
-    await writeFile(path.join(dir, "app.txt"), "hello from the kaniko credentials and cache e2e test\n");
-    context = new BuildContext({ root: dir, logger: silentLogger });
+    ({ registry, containerRegistry, scratch, context: context } = site);
   });
 
   afterEach(async () => {
@@ -49,8 +38,7 @@ describe("kaniko image builder → Kubernetes double: registry credentials and l
   });
 
   afterAll(async () => {
-    await registry?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await site?.stop();
   });
 
   async function setup(config: Record<string, unknown>, faults: KubernetesDoubleFaults = {}) {

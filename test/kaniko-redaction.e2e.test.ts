@@ -1,21 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  BuildContext,
-  type ContainerRegistry,
-  DefaultContainerRegistryFlavor,
-  type Logger,
-  silentLogger,
-} from "@flavorstack/core";
+import type { BuildContext, ContainerRegistry, Logger } from "@flavorstack/core";
 import type { ArtifactStore } from "@flavorstack/core/plugin";
 import { KanikoBuildError } from "@flavorstack/kaniko";
 import { S3ArtifactStoreFlavor } from "@flavorstack/s3";
 import type { ExecutorContext, ExecutorResult, KubernetesDouble, KubernetesDoubleOptions } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE, simulatedKaniko } from "@flavorstack/testing/kaniko";
-import { type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
+import type { RunningRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
+import { type KanikoE2eSite, startKanikoE2eSite } from "./support/kaniko-e2e-site.js";
 
 /** Values a user needs to read in the build's output. */
 const BASE_IMAGE = "registry.example.com/base/python:3.12-slim";
@@ -81,6 +75,7 @@ function expectNoSecret(text: string): void {
 }
 
 describe("kaniko image builder → Kubernetes double: only secret values are redacted", () => {
+  let site: KanikoE2eSite;
   let registry: RunningRegistry;
   let containerRegistry: ContainerRegistry;
   let artifactStore: ArtifactStore;
@@ -89,22 +84,13 @@ describe("kaniko image builder → Kubernetes double: only secret values are red
   const clusters: KubernetesDouble[] = [];
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    containerRegistry = await DefaultContainerRegistryFlavor.createComponent({
-      name: "registry",
-      config: { uri: registry.hostPort },
-    });
+    site = await startKanikoE2eSite("redaction");
+    ({ registry, containerRegistry, scratch, context: tinyContext } = site);
     // Never contacted (the context goes over stdin): its `secret` field is writeOnly in the s3 flavor's schema.
     artifactStore = await S3ArtifactStoreFlavor.createComponent({
       name: "s3-store",
       config: { path: "s3://flavorstack-redaction", key: "AKIAREDACTIONTEST", secret: STORE_SECRET },
     });
-    scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-redaction-e2e-"));
-    const tinyDir = path.join(scratch, "tiny");
-    await mkdir(tinyDir);
-    await writeFile(path.join(tinyDir, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
-    await writeFile(path.join(tinyDir, "hello.txt"), "hello from the kaniko redaction e2e test\n");
-    tinyContext = new BuildContext({ root: tinyDir, logger: silentLogger });
   });
 
   afterEach(async () => {
@@ -112,8 +98,7 @@ describe("kaniko image builder → Kubernetes double: only secret values are red
   });
 
   afterAll(async () => {
-    await registry?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await site?.stop();
   });
 
   let started = 0;

@@ -1,25 +1,18 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import {
-  BuildContext,
-  BuildError,
-  type ContainerRegistry,
-  DefaultContainerRegistryFlavor,
-  silentLogger,
-} from "@flavorstack/core";
+import { type BuildContext, BuildError, type ContainerRegistry } from "@flavorstack/core";
 import { KanikoBuildError } from "@flavorstack/kaniko";
 import type { ExecutorContext, KubernetesDouble } from "@flavorstack/testing";
 import { KANIKO_NAMESPACE, simulatedKaniko } from "@flavorstack/testing/kaniko";
-import { manifestDigest, type RunningRegistry, startRegistry } from "@flavorstack/testing/servers";
+import { manifestDigest, type RunningRegistry } from "@flavorstack/testing/servers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startKanikoBuilder } from "./support/kaniko-builder.js";
+import { type KanikoE2eSite, startKanikoE2eSite } from "./support/kaniko-e2e-site.js";
 
 const AWS_SECRET = "wJalrXUtnFEMI-secret-that-must-not-leak";
 const DOCKER_CONFIG = JSON.stringify({ auths: { "registry.example": { auth: "dXNlcjpub3QtbG9nZ2Vk" } } });
 
 /** Credentials reach the build pod through the config's env, envFrom, volumes and serviceAccountName. */
 describe("kaniko image builder → Kubernetes double: credentials from secrets", () => {
+  let site: KanikoE2eSite;
   let registry: RunningRegistry;
   let containerRegistry: ContainerRegistry;
   let scratch: string;
@@ -29,17 +22,8 @@ describe("kaniko image builder → Kubernetes double: credentials from secrets",
   const executed: ExecutorContext[] = [];
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    containerRegistry = await DefaultContainerRegistryFlavor.createComponent({
-      name: "registry",
-      config: { uri: registry.hostPort },
-    });
-    scratch = await mkdtemp(path.join(tmpdir(), "flavorstack-kaniko-secrets-e2e-"));
-    const tinyDir = path.join(scratch, "tiny");
-    await mkdir(tinyDir);
-    await writeFile(path.join(tinyDir, "Dockerfile"), "FROM scratch\nCOPY hello.txt /hello.txt\n");
-    await writeFile(path.join(tinyDir, "hello.txt"), "hello from the kaniko secrets e2e test\n");
-    tinyContext = new BuildContext({ root: tinyDir, logger: silentLogger });
+    site = await startKanikoE2eSite("secrets");
+    ({ registry, containerRegistry, scratch, context: tinyContext } = site);
   });
 
   afterEach(async () => {
@@ -48,8 +32,7 @@ describe("kaniko image builder → Kubernetes double: credentials from secrets",
   });
 
   afterAll(async () => {
-    await registry?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await site?.stop();
   });
 
   async function setup(config: Record<string, unknown>) {

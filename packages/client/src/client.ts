@@ -302,7 +302,10 @@ export class Client {
 
   /** The stack (default: the active one) with live components, secrets resolved, validated. */
   async getStack(name?: string): Promise<Stack> {
-    const record = await this.getStackRecord(name);
+    return this.#liveStack(await this.getStackRecord(name));
+  }
+
+  async #liveStack(record: StackRecord): Promise<Stack> {
     const core = await this.#catalog.core();
     const components = await Promise.all(
       Object.entries(record.components).map(async ([type, member]) => {
@@ -323,7 +326,7 @@ export class Client {
    */
   async build(input: BuildInput): Promise<BuildOutcome> {
     const record = await this.getStackRecord(input.stack);
-    const stack = await this.getStack(record.name);
+    const stack = await this.#liveStack(record);
     const builder = record.components.image_builder;
     // The stored config: secret fields hold references there, never values, so the checksum holds no secret.
     const builderConfig = builder
